@@ -1,0 +1,104 @@
+//! Hashing and encryption. bcrypt is slow on purpose, so it always runs on the blocking pool,
+//! never on an async worker.
+
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::{CoreError, CoreResult};
+
+pub async fn hash_password(password: String, cost: u32) -> CoreResult<String> {
+    tokio::task::spawn_blocking(move || bcrypt::hash(password, cost))
+        .await
+        .map_err(|e| CoreError::Internal(format!("hash task: {e}")))?
+        .map_err(|e| CoreError::Internal(format!("bcrypt: {e}")))
+}
+
+pub async fn verify_password(password: String, hash: String) -> CoreResult<bool> {
+    tokio::task::spawn_blocking(move || bcrypt::verify(password, &hash).unwrap_or(false))
+        .await
+        .map_err(|e| CoreError::Internal(format!("verify task: {e}")))
+}
+
+/// A fresh secret of 256 bits, URL-safe (tokens, tickets, integration keys).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// How a high-entropy token is kept at rest: a plain SHA-256 is enough for 256 random bits and
+/// keeps look-ups indexable, unlike bcrypt.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Encrypts memorable words at rest (AES-256-GCM, key derived from `security.secret_key`).
+/// Memorable words must be readable back (a login asks for single letters), so they cannot be
+/// hashed like passwords.
+#[derive(Clone)]
+pub struct MemorableCipher {
+    cipher: Aes256Gcm,
+}
+
+impl MemorableCipher {
+    pub fn from_secret(secret: &str) -> Self {
+        let digest = Sha256::digest(secret.as_bytes());
+        let key = Key::<Aes256Gcm>::from_slice(&digest);
+        Self {
+            cipher: Aes256Gcm::new(key),
+        }
+    }
+
+    pub fn encrypt(&self, plain: &str) -> CoreResult<String> {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let ct = self
+            .cipher
+            .encrypt(&nonce, plain.as_bytes())
+            .map_err(|_| CoreError::Internal("memorable word encryption failed".into()))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        Ok(STANDARD.encode(out))
+    }
+
+    pub fn decrypt(&self, stored: &str) -> CoreResult<String> {
+        let bad = || CoreError::Internal("memorable word cannot be decrypted".into());
+        let raw = STANDARD.decode(stored).map_err(|_| bad())?;
+        if raw.len() < 12 {
+            return Err(bad());
+        }
+        let (nonce, ct) = raw.split_at(12);
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), ct)
+            .map_err(|_| bad())?;
+        String::from_utf8(plain).map_err(|_| bad())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memorable_words_round_trip_and_differ_at_rest() {
+        let c = MemorableCipher::from_secret("s3cret");
+        let a = c.encrypt("aardvark").unwrap();
+        let b = c.encrypt("aardvark").unwrap();
+        assert_ne!(a, b, "a fresh nonce each time");
+        assert!(!a.contains("aardvark"));
+        assert_eq!(c.decrypt(&a).unwrap(), "aardvark");
+        assert!(MemorableCipher::from_secret("other").decrypt(&a).is_err());
+    }
+
+    #[tokio::test]
+    async fn bcrypt_runs_off_the_worker() {
+        let h = hash_password("letmein".into(), 4).await.unwrap();
+        assert!(h.starts_with("$2"));
+        assert!(verify_password("letmein".into(), h.clone()).await.unwrap());
+        assert!(!verify_password("nope".into(), h).await.unwrap());
+    }
+}

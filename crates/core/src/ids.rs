@@ -1,0 +1,216 @@
+//! Identifiers and values that are parsed once at the edge, so the rest of the code can rely on
+//! them being valid ("parse, don't validate").
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::error::CoreError;
+
+/// A tenant (a company in keaz, `CompanyId` in v2). Every credential belongs to exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TenantId(pub i64);
+
+/// A user's number. Global across tenants (so it can be the primary key), but never resolved
+/// outside its tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(pub i64);
+
+impl fmt::Display for TenantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+static EMAIL_RE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^[^@ ]+@[^@ ]+\.[^@ ]+$").ok());
+
+/// An address that matched MAPPING.md's pattern. The text is kept as written (round trip);
+/// comparisons and uniqueness use [`Email::key`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, CoreError> {
+        let raw = raw.trim();
+        let ok = EMAIL_RE.as_ref().is_some_and(|re| re.is_match(raw));
+        if ok && raw.len() <= 254 {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(CoreError::invalid("email", "is not a valid email address"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The case-folded form that uniqueness and look-ups use.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = CoreError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Email> for String {
+    fn from(value: Email) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A login name: non-empty, no control characters, at most 255 characters. Unique per tenant
+/// in any letter case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, CoreError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(CoreError::invalid("username", "must not be empty"));
+        }
+        if raw.chars().count() > 255 || raw.chars().any(char::is_control) {
+            return Err(CoreError::invalid(
+                "username",
+                "must be at most 255 printable characters",
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl TryFrom<String> for Username {
+    type Error = CoreError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Username> for String {
+    fn from(value: Username) -> Self {
+        value.0
+    }
+}
+
+/// The three name fields, always consistent with each other (MAPPING.md's name splitting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Names {
+    pub full: String,
+    pub first: String,
+    pub last: String,
+}
+
+impl Names {
+    /// Only a full name was written: first word, then the rest.
+    pub fn from_full(full: &str) -> Result<Self, CoreError> {
+        let full = full.trim();
+        if full.is_empty() {
+            return Err(CoreError::invalid("full_name", "must not be empty"));
+        }
+        check_name_len("full_name", full)?;
+        let (first, last) = match full.split_once(char::is_whitespace) {
+            Some((first, rest)) => (first.to_owned(), rest.trim().to_owned()),
+            None => (full.to_owned(), String::new()),
+        };
+        Ok(Self {
+            full: full.to_owned(),
+            first,
+            last,
+        })
+    }
+
+    /// First and last were written: the full name is both joined by one space.
+    pub fn from_parts(first: &str, last: &str) -> Result<Self, CoreError> {
+        let (first, last) = (first.trim(), last.trim());
+        if first.is_empty() && last.is_empty() {
+            return Err(CoreError::invalid("first_name", "must not be empty"));
+        }
+        check_name_len("first_name", first)?;
+        check_name_len("last_name", last)?;
+        let full = match (first.is_empty(), last.is_empty()) {
+            (false, false) => format!("{first} {last}"),
+            (true, _) => last.to_owned(),
+            (_, true) => first.to_owned(),
+        };
+        Ok(Self {
+            full,
+            first: first.to_owned(),
+            last: last.to_owned(),
+        })
+    }
+}
+
+fn check_name_len(field: &'static str, value: &str) -> Result<(), CoreError> {
+    if value.chars().count() > 255 || value.chars().any(char::is_control) {
+        return Err(CoreError::invalid(
+            field,
+            "must be at most 255 printable characters",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_pattern_follows_mapping() {
+        assert!(Email::parse("jo@example.com").is_ok());
+        assert!(Email::parse("Jo.Smith+x@sub.example.co.uk").is_ok());
+        assert!(Email::parse("jo@example").is_err());
+        assert!(Email::parse("jo smith@example.com").is_err());
+        assert!(Email::parse("jo@@example.com").is_err());
+        assert!(Email::parse("").is_err());
+        assert_eq!(
+            Email::parse("Jo@Example.COM").unwrap().key(),
+            "jo@example.com"
+        );
+    }
+
+    #[test]
+    fn names_split_and_join() {
+        let n = Names::from_full("John  Ronald Smith").unwrap();
+        assert_eq!(
+            (n.first.as_str(), n.last.as_str()),
+            ("John", "Ronald Smith")
+        );
+        let n = Names::from_full("rediff").unwrap();
+        assert_eq!((n.first.as_str(), n.last.as_str()), ("rediff", ""));
+        let n = Names::from_parts("Jo", "Bloggs").unwrap();
+        assert_eq!(n.full, "Jo Bloggs");
+        assert!(Names::from_full("  ").is_err());
+    }
+}

@@ -1,0 +1,347 @@
+//! Starting the gateway: database, directory, mount table, listeners.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use rosetta_core::{crypto, Directory, Settings, Store};
+use rosetta_dialect::{join, paths_overlap, Dialect, Limits};
+use rosetta_store::{Db, DieselStore};
+
+use crate::config::Config;
+use crate::metrics::{self, Metrics};
+
+/// Every dialect this binary can serve, in mount order.
+pub const DIALECTS: &[Dialect] = &[
+    rosetta_kashflow::DIALECT,
+    rosetta_usr::DIALECT,
+    rosetta_keaz::DIALECT,
+    rosetta_v2::DIALECT,
+];
+
+const OPS_ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(String),
+    #[error("database {url}: {message}")]
+    Database { url: String, message: String },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("routes collide: {0}")]
+    Collision(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A dialect as the configuration mounts it.
+#[derive(Clone)]
+pub struct Mount {
+    pub dialect: Dialect,
+    pub prefix: String,
+    /// `None`: the main listener.
+    pub listen: Option<String>,
+}
+
+pub fn resolve_mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
+    for name in config.dialects.keys() {
+        if !DIALECTS.iter().any(|d| d.name == name) {
+            return Err(StartError::Config(format!(
+                "bad config: unknown dialect '{name}' (known: kashflow, usr, keaz, v2)"
+            )));
+        }
+    }
+    let mounts: Vec<Mount> = DIALECTS
+        .iter()
+        .filter_map(|d| {
+            let m = config.dialects.get(d.name).cloned().unwrap_or_default();
+            m.enabled.unwrap_or(true).then(|| Mount {
+                dialect: *d,
+                prefix: m.prefix.unwrap_or_else(|| d.default_prefix.to_owned()),
+                listen: m.listen.filter(|l| *l != config.server.listen),
+            })
+        })
+        .collect();
+    for m in &mounts {
+        if !(m.prefix.is_empty() || m.prefix.starts_with('/')) {
+            return Err(StartError::Config(format!(
+                "bad config: dialects.{}.prefix must be empty or start with /",
+                m.dialect.name
+            )));
+        }
+    }
+    check_collisions(&mounts)?;
+    Ok(mounts)
+}
+
+/// Two dialects on one listener may not answer the same method and path.
+fn check_collisions(mounts: &[Mount]) -> Result<(), StartError> {
+    let mut seen: Vec<(&Option<String>, &str, String, &str)> = Vec::new();
+    for path in OPS_ROUTES {
+        seen.push((&None, "GET", (*path).to_owned(), "gateway"));
+    }
+    for m in mounts {
+        for r in m.dialect.routes {
+            let full = join(&m.prefix, r.path);
+            for (listen, method, other, owner) in &seen {
+                if *listen == &m.listen
+                    && *owner != m.dialect.name
+                    && *method == r.method
+                    && paths_overlap(other, &full)
+                {
+                    return Err(StartError::Collision(format!(
+                        "{} {full} of {} and {other} of {owner}",
+                        r.method, m.dialect.name
+                    )));
+                }
+            }
+            seen.push((&m.listen, r.method, full, m.dialect.name));
+        }
+    }
+    Ok(())
+}
+
+/// The directory over the configured database, for `serve` and the CLI alike.
+pub async fn open(
+    config: &Config,
+    activation_url: String,
+) -> Result<(Arc<Directory>, Db), StartError> {
+    let url = config.database.url.clone();
+    let pool_size = config.pool_size();
+    let db = tokio::task::spawn_blocking(move || Db::connect(&url, pool_size))
+        .await
+        .map_err(|e| StartError::Other(e.to_string()))?
+        .map_err(|e| StartError::Database {
+            url: rosetta_store::DbUrl::parse(&config.database.url)
+                .map(|u| u.display())
+                .unwrap_or_else(|_| "url".into()),
+            message: e.to_string().replace('\n', " "),
+        })?;
+    let store: Arc<dyn Store> = Arc::new(DieselStore::new(db.clone()));
+    let secret = match &config.security.secret_key {
+        Some(k) => k.clone(),
+        None => store
+            .setting_get_or_init("secret_key", crypto::random_token())
+            .await
+            .map_err(|e| StartError::Other(e.to_string()))?,
+    };
+    let settings = Settings {
+        bcrypt_cost: config.security.bcrypt_cost,
+        min_password_length: config.security.min_password_length,
+        activation_ttl: config.tickets.activation_ttl,
+        session_idle_ttl: config.sessions.idle_ttl,
+        temporary_token_ttl: config.sessions.temporary_ttl,
+        lockout_threshold: config.security.lockout_threshold,
+        lockout_duration: config.security.lockout_duration,
+        activation_url,
+    };
+    Ok((Arc::new(Directory::new(store, settings, &secret)), db))
+}
+
+/// A running gateway.
+pub struct Gateway {
+    /// "main", and each dialect with a listener of its own.
+    pub addrs: BTreeMap<String, SocketAddr>,
+    pub directory: Arc<Directory>,
+    pub db: Db,
+    handles: Vec<ServerHandle>,
+    servers: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
+    background: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Gateway {
+    pub fn main_addr(&self) -> Option<SocketAddr> {
+        self.addrs.get("main").copied()
+    }
+
+    /// Stops accepting, lets in-flight requests finish (up to the shutdown timeout), returns.
+    pub async fn stop(self) {
+        for h in &self.handles {
+            h.stop(true).await;
+        }
+        for s in self.servers {
+            let _ = s.await;
+        }
+        for b in self.background {
+            b.abort();
+        }
+    }
+
+    /// Waits until every listener has stopped by itself.
+    pub async fn wait(&mut self) {
+        for s in self.servers.drain(..) {
+            let _ = s.await;
+        }
+    }
+
+    pub fn handles(&self) -> Vec<ServerHandle> {
+        self.handles.clone()
+    }
+}
+
+fn bind(addr: &str) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr).map_err(|source| StartError::Listen {
+        addr: addr.to_owned(),
+        source,
+    })
+}
+
+pub async fn start(config: &Config) -> Result<Gateway, StartError> {
+    let mounts = resolve_mounts(config)?;
+
+    // Bind first, so a port in use fails before any database work and tests on port 0 know
+    // their address for the activation URL.
+    let main_listener = bind(&config.server.listen)?;
+    let main_addr = main_listener
+        .local_addr()
+        .map_err(|e| StartError::Other(e.to_string()))?;
+    let mut extra: BTreeMap<String, (TcpListener, Vec<Mount>)> = BTreeMap::new();
+    let mut on_main = Vec::new();
+    for m in mounts {
+        match &m.listen {
+            Some(addr) => {
+                if !extra.contains_key(addr) {
+                    extra.insert(addr.clone(), (bind(addr)?, Vec::new()));
+                }
+                if let Some(entry) = extra.get_mut(addr) {
+                    entry.1.push(m);
+                }
+            }
+            None => on_main.push(m),
+        }
+    }
+
+    let activation_url = match &config.email.activation_url {
+        Some(u) => u.clone(),
+        None => {
+            let (addr, prefix) = on_main
+                .iter()
+                .find(|m| m.dialect.name == "keaz")
+                .map(|m| (main_addr, m.prefix.clone()))
+                .or_else(|| {
+                    extra.values().find_map(|(l, ms)| {
+                        ms.iter()
+                            .find(|m| m.dialect.name == "keaz")
+                            .and_then(|m| l.local_addr().ok().map(|a| (a, m.prefix.clone())))
+                    })
+                })
+                .unwrap_or((main_addr, "/keaz".into()));
+            format!("http://{addr}{prefix}/activate/{{ticket}}")
+        }
+    };
+
+    let (directory, db) = open(config, activation_url).await?;
+
+    let mut dialect_of = HashMap::new();
+    for m in on_main
+        .iter()
+        .chain(extra.values().flat_map(|(_, ms)| ms.iter()))
+    {
+        for r in m.dialect.routes {
+            dialect_of.insert(join(&m.prefix, r.path), m.dialect.name);
+        }
+    }
+    let metrics =
+        web::Data::new(Metrics::new(dialect_of).map_err(|e| StartError::Other(e.to_string()))?);
+    let limits = Limits {
+        body_bytes: config.limits.body_bytes,
+        import_bytes: config.limits.import_bytes,
+    };
+    let dir_data = web::Data::from(directory.clone());
+    let db_data = web::Data::new(db.clone());
+
+    let mut addrs = BTreeMap::new();
+    let mut handles = Vec::new();
+    let mut servers = Vec::new();
+    let mut listeners = vec![("main".to_owned(), main_listener, on_main, true)];
+    for (_, (listener, ms)) in extra {
+        let name = ms
+            .iter()
+            .map(|m| m.dialect.name)
+            .collect::<Vec<_>>()
+            .join("+");
+        listeners.push((name, listener, ms, false));
+    }
+    for (name, listener, ms, ops) in listeners {
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError::Other(e.to_string()))?;
+        let (dir_data, db_data, metrics) = (dir_data.clone(), db_data.clone(), metrics.clone());
+        let mut server = HttpServer::new(move || {
+            let mut app = App::new()
+                .app_data(dir_data.clone())
+                .app_data(db_data.clone())
+                .app_data(metrics.clone())
+                .app_data(web::Data::new(limits))
+                .app_data(web::PayloadConfig::new(
+                    limits.import_bytes.max(limits.body_bytes),
+                ))
+                .wrap(from_fn(metrics::track));
+            if ops {
+                app = app
+                    .route("/healthz", web::get().to(healthz))
+                    .route("/readyz", web::get().to(readyz))
+                    .route("/metrics", web::get().to(metrics::endpoint));
+            }
+            for m in &ms {
+                app = if m.prefix.is_empty() {
+                    app.configure(m.dialect.configure)
+                } else {
+                    app.service(web::scope(&m.prefix).configure(m.dialect.configure))
+                };
+            }
+            app
+        })
+        .disable_signals()
+        .shutdown_timeout(config.server.shutdown_timeout.as_secs())
+        .listen(listener)
+        .map_err(|source| StartError::Listen {
+            addr: addr.to_string(),
+            source,
+        })?;
+        if let Some(w) = config.server.workers {
+            server = server.workers(w);
+        }
+        let server = server.run();
+        handles.push(server.handle());
+        servers.push(tokio::spawn(server));
+        tracing::info!(listener = %name, %addr, "listening");
+        addrs.insert(name, addr);
+    }
+
+    let background = crate::background::spawn(config, directory.clone());
+
+    Ok(Gateway {
+        addrs,
+        directory,
+        db,
+        handles,
+        servers,
+        background,
+    })
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok\n")
+}
+
+async fn readyz(dir: web::Data<Directory>) -> HttpResponse {
+    match dir.store().ping().await {
+        Ok(()) => HttpResponse::Ok()
+            .content_type("text/plain")
+            .body("ready\n"),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain")
+                .body("database unavailable\n")
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! The `rosetta` command line of CONTRACT.md. Every command prints one line of error and exits
+//! non-zero on failure; `--json` prints one JSON object on success.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use rosetta_core::{
+    Actor, CoreError, CreateOptions, NameInput, NewUser, Role, TenantId, UniqueField,
+};
+use serde_json::json;
+
+use crate::app;
+use crate::config::Config;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rosetta",
+    version,
+    about = "One user directory, every legacy dialect"
+)]
+pub struct Cli {
+    /// TOML configuration file (default: rosetta.toml when present).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Overrides database.url.
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Print one JSON object on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gateway.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    #[command(subcommand)]
+    Tenant(TenantCmd),
+    #[command(subcommand)]
+    User(UserCmd),
+    #[command(subcommand)]
+    Credential(CredentialCmd),
+    #[command(subcommand)]
+    Role(RoleCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCmd {
+    /// Create a tenant; prints its v2 integration key once.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Create an active user (the first administrator of a tenant).
+    Create(UserCreate),
+}
+
+#[derive(Debug, Args)]
+pub struct UserCreate {
+    #[arg(long)]
+    tenant: i64,
+    #[arg(long)]
+    username: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    password: String,
+    #[arg(long)]
+    full_name: Option<String>,
+    #[arg(long)]
+    memorable_word: Option<String>,
+    /// Default 6, "Full Access".
+    #[arg(long, default_value_t = 6)]
+    role_number: i32,
+    /// Comma-separated perms, e.g. admin,keaz.
+    #[arg(long, value_delimiter = ',')]
+    perms: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CredentialCmd {
+    /// Create a machine credential; prints its token once.
+    Create {
+        #[arg(long)]
+        tenant: i64,
+        #[arg(long)]
+        dialect: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCmd {
+    /// Add or rename a role of a tenant's catalogue.
+    Set {
+        #[arg(long)]
+        tenant: i64,
+        #[arg(long)]
+        number: i32,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+/// Runs a parsed command line; the error is the one line to print.
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let mut config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    if let Some(url) = cli.database_url {
+        config.database.url = url;
+    }
+    let json_out = cli.json;
+    match cli.command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let url =
+                rosetta_store::DbUrl::parse(&config.database.url).map_err(|e| e.to_string())?;
+            let shown = url.display();
+            let applied = tokio::task::spawn_blocking(move || rosetta_store::run_migrations(&url))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("database {shown}: {}", one_line(&e.to_string())))?;
+            print(
+                json_out,
+                json!({"applied": applied, "database": shown}),
+                &format!("{applied} migration(s) applied to {shown}"),
+            );
+            Ok(())
+        }
+        Command::Tenant(TenantCmd::Create { name }) => {
+            let (dir, _db) = open(&config).await?;
+            let (tenant, key) = dir.create_tenant(&name).await.map_err(explain)?;
+            print(
+                json_out,
+                json!({"tenant_id": tenant.id.0, "company_id": tenant.id.0, "integration_key": key}),
+                &format!(
+                    "tenant {} created (CompanyId {}); integration key: {key}",
+                    tenant.name, tenant.id
+                ),
+            );
+            Ok(())
+        }
+        Command::User(UserCmd::Create(u)) => {
+            let (dir, _db) = open(&config).await?;
+            let tenant = TenantId(u.tenant);
+            dir.tenant(tenant)
+                .await
+                .map_err(|_| format!("tenant {} does not exist", u.tenant))?;
+            let full_name = u.full_name.unwrap_or_else(|| u.username.clone());
+            let mut new = NewUser::new(u.email, NameInput::Full(full_name));
+            new.username = Some(u.username);
+            new.password = Some(u.password);
+            new.memorable_word = u.memorable_word;
+            new.role_number = Some(u.role_number);
+            new.perms = u
+                .perms
+                .into_iter()
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .collect();
+            let user = dir
+                .create_user(&Actor::cli(tenant), new, CreateOptions::PLAIN)
+                .await
+                .map_err(explain)?;
+            print(
+                json_out,
+                json!({"user_id": user.id.0, "uuid": user.uuid}),
+                &format!(
+                    "user {} created (id {}, uuid {})",
+                    user.username.as_str(),
+                    user.id,
+                    user.uuid
+                ),
+            );
+            Ok(())
+        }
+        Command::Credential(CredentialCmd::Create {
+            tenant,
+            dialect,
+            name,
+        }) => {
+            if !app::DIALECTS.iter().any(|d| d.name == dialect) {
+                return Err(format!(
+                    "unknown dialect '{dialect}' (known: kashflow, usr, keaz, v2)"
+                ));
+            }
+            let (dir, _db) = open(&config).await?;
+            let (cred, token) = dir
+                .create_credential(TenantId(tenant), &dialect, name.as_deref())
+                .await
+                .map_err(|e| match e {
+                    CoreError::NotFound => format!("tenant {tenant} does not exist"),
+                    other => explain(other),
+                })?;
+            print(
+                json_out,
+                json!({"credential_id": cred.id, "token": token}),
+                &format!(
+                    "credential {} created for {dialect}; token: {token}",
+                    cred.id
+                ),
+            );
+            Ok(())
+        }
+        Command::Role(RoleCmd::Set {
+            tenant,
+            number,
+            name,
+            admin,
+        }) => {
+            let (dir, _db) = open(&config).await?;
+            dir.set_role(
+                TenantId(tenant),
+                Role {
+                    number,
+                    name: name.clone(),
+                    admin,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                CoreError::NotFound => format!("tenant {tenant} does not exist"),
+                other => explain(other),
+            })?;
+            print(
+                json_out,
+                json!({"tenant_id": tenant, "number": number, "name": name, "admin": admin}),
+                &format!(
+                    "role {number} of tenant {tenant} is now \"{name}\"{}",
+                    if admin { " (admin)" } else { "" }
+                ),
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn open(
+    config: &Config,
+) -> Result<(std::sync::Arc<rosetta_core::Directory>, rosetta_store::Db), String> {
+    app::open(config, String::new())
+        .await
+        .map_err(|e| one_line(&e.to_string()))
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let gateway = app::start(&config)
+        .await
+        .map_err(|e| one_line(&e.to_string()))?;
+    if let Some(addr) = gateway.main_addr() {
+        tracing::info!(%addr, database = %gateway.db.url().display(), "rosetta serving");
+    }
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    gateway.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+fn explain(e: CoreError) -> String {
+    match e {
+        CoreError::Validation { field, message } => format!("invalid {field}: {message}"),
+        CoreError::Conflict(UniqueField::Username) => {
+            "that username is already taken in this tenant".into()
+        }
+        CoreError::Conflict(UniqueField::Email) => {
+            "that email is already taken in this tenant".into()
+        }
+        CoreError::Conflict(UniqueField::ExternalId) => {
+            "that external id is already taken in this tenant".into()
+        }
+        other => one_line(&other.to_string()),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn print(json_out: bool, value: serde_json::Value, text: &str) {
+    if json_out {
+        println!("{value}");
+    } else {
+        println!("{text}");
+    }
+}

@@ -1,0 +1,452 @@
+//! Configuration as CONTRACT.md gives it: a TOML file, then `ROSETTA_<SECTION>_<KEY>`
+//! environment variables (and the shortcuts `ROSETTA_DATABASE_URL`, `ROSETTA_LISTEN`). Every key
+//! has a default, so a fresh machine needs no file at all.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub server: ServerConfig,
+    pub security: SecurityConfig,
+    pub limits: LimitsConfig,
+    pub email: EmailConfig,
+    pub tickets: TicketsConfig,
+    pub sessions: SessionsConfig,
+    pub dialects: BTreeMap<String, DialectMount>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    pub url: String,
+    #[serde(deserialize_with = "opt_num")]
+    pub pool_size: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub listen: String,
+    /// HTTP worker threads per listener (default: cores).
+    #[serde(deserialize_with = "opt_num")]
+    pub workers: Option<usize>,
+    /// How long in-flight requests get to finish on shutdown.
+    #[serde(deserialize_with = "duration")]
+    pub shutdown_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityConfig {
+    #[serde(deserialize_with = "num")]
+    pub bcrypt_cost: u32,
+    #[serde(deserialize_with = "num")]
+    pub min_password_length: usize,
+    pub secret_key: Option<String>,
+    #[serde(deserialize_with = "num")]
+    pub lockout_threshold: i32,
+    #[serde(deserialize_with = "duration")]
+    pub lockout_duration: Duration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    #[serde(deserialize_with = "num")]
+    pub body_bytes: usize,
+    #[serde(deserialize_with = "num")]
+    pub import_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailConfig {
+    /// `file` or `smtp`.
+    pub transport: String,
+    pub dir: PathBuf,
+    pub smtp_host: String,
+    #[serde(deserialize_with = "num")]
+    pub smtp_port: u16,
+    pub from: String,
+    /// Default `http://{listen}{keaz prefix}/activate/{ticket}`.
+    pub activation_url: Option<String>,
+    /// How often the outbox is polled.
+    #[serde(deserialize_with = "duration")]
+    pub poll_interval: Duration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TicketsConfig {
+    #[serde(deserialize_with = "duration")]
+    pub activation_ttl: Duration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionsConfig {
+    #[serde(deserialize_with = "duration")]
+    pub idle_ttl: Duration,
+    #[serde(deserialize_with = "duration")]
+    pub temporary_ttl: Duration,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DialectMount {
+    #[serde(deserialize_with = "opt_bool")]
+    pub enabled: Option<bool>,
+    pub prefix: Option<String>,
+    pub listen: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database: DatabaseConfig::default(),
+            server: ServerConfig::default(),
+            security: SecurityConfig::default(),
+            limits: LimitsConfig::default(),
+            email: EmailConfig::default(),
+            tickets: TicketsConfig::default(),
+            sessions: SessionsConfig::default(),
+            dialects: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://rosetta.db".into(),
+            pool_size: None,
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            workers: None,
+            shutdown_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            bcrypt_cost: 12,
+            min_password_length: 1,
+            secret_key: None,
+            lockout_threshold: 5,
+            lockout_duration: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            body_bytes: 262_144,
+            import_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            transport: "file".into(),
+            dir: PathBuf::from("outbox"),
+            smtp_host: "127.0.0.1".into(),
+            smtp_port: 25,
+            from: "rosetta@localhost".into(),
+            activation_url: None,
+            poll_interval: Duration::from_secs(2),
+        }
+    }
+}
+
+impl Default for TicketsConfig {
+    fn default() -> Self {
+        Self {
+            activation_ttl: Duration::from_secs(72 * 3600),
+        }
+    }
+}
+
+impl Default for SessionsConfig {
+    fn default() -> Self {
+        Self {
+            idle_ttl: Duration::from_secs(3600),
+            temporary_ttl: Duration::from_secs(300),
+        }
+    }
+}
+
+const SECTIONS: &[&str] = &[
+    "database", "server", "security", "limits", "email", "tickets", "sessions", "dialects",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("bad config: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// `path` if given (it must exist), else `rosetta.toml` when present, then the environment.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let text = match path {
+            Some(p) => Some(
+                std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.display().to_string(),
+                    source,
+                })?,
+            ),
+            None => std::fs::read_to_string("rosetta.toml").ok(),
+        };
+        Self::from_sources(text.as_deref(), std::env::vars())
+    }
+
+    pub fn from_sources(
+        toml_text: Option<&str>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut root: toml::Table = match toml_text {
+            Some(t) => t
+                .parse::<toml::Table>()
+                .map_err(|e| ConfigError::Invalid(e.message().to_owned()))?,
+            None => toml::Table::new(),
+        };
+        for (name, value) in env {
+            let Some(rest) = name.strip_prefix("ROSETTA_") else {
+                continue;
+            };
+            let rest = rest.to_ascii_lowercase();
+            let path: Vec<String> = if rest == "listen" {
+                vec!["server".into(), "listen".into()]
+            } else {
+                let Some((section, key)) = rest.split_once('_') else {
+                    continue;
+                };
+                if !SECTIONS.contains(&section) {
+                    continue;
+                }
+                if section == "dialects" {
+                    let Some((dialect, key)) = key.split_once('_') else {
+                        continue;
+                    };
+                    vec![section.into(), dialect.into(), key.into()]
+                } else {
+                    vec![section.into(), key.into()]
+                }
+            };
+            set_path(&mut root, &path, value)?;
+        }
+        let config: Config = toml::Value::Table(root)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !(4..=31).contains(&self.security.bcrypt_cost) {
+            return Err(ConfigError::Invalid(
+                "security.bcrypt_cost must be 4..=31".into(),
+            ));
+        }
+        if !matches!(self.email.transport.as_str(), "file" | "smtp") {
+            return Err(ConfigError::Invalid(
+                "email.transport must be file or smtp".into(),
+            ));
+        }
+        if self.limits.body_bytes == 0 || self.limits.import_bytes == 0 {
+            return Err(ConfigError::Invalid("limits must be positive".into()));
+        }
+        Ok(())
+    }
+
+    pub fn pool_size(&self) -> u32 {
+        self.database.pool_size.unwrap_or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            u32::try_from(cores * 2).unwrap_or(8)
+        })
+    }
+}
+
+fn set_path(root: &mut toml::Table, path: &[String], value: String) -> Result<(), ConfigError> {
+    let mut table = root;
+    for part in &path[..path.len() - 1] {
+        let entry = table
+            .entry(part.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        table = entry
+            .as_table_mut()
+            .ok_or_else(|| ConfigError::Invalid(format!("{part} is not a table")))?;
+    }
+    if let Some(last) = path.last() {
+        table.insert(last.clone(), toml::Value::String(value));
+    }
+    Ok(())
+}
+
+/// Numbers come as TOML integers from the file and as strings from the environment.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumOrStr {
+    Num(i64),
+    Str(String),
+}
+
+fn parse_num<T: TryFrom<i64> + std::str::FromStr>(v: NumOrStr) -> Result<T, String> {
+    match v {
+        NumOrStr::Num(n) => T::try_from(n).map_err(|_| format!("{n} is out of range")),
+        NumOrStr::Str(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{s}' is not a number")),
+    }
+}
+
+fn num<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64> + std::str::FromStr,
+{
+    parse_num(NumOrStr::deserialize(d)?).map_err(serde::de::Error::custom)
+}
+
+fn opt_num<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64> + std::str::FromStr,
+{
+    parse_num(NumOrStr::deserialize(d)?)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum BoolOrStr {
+        Bool(bool),
+        Str(String),
+    }
+    match BoolOrStr::deserialize(d)? {
+        BoolOrStr::Bool(b) => Ok(Some(b)),
+        BoolOrStr::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Ok(Some(true)),
+            "false" | "0" | "no" => Ok(Some(false)),
+            _ => Err(serde::de::Error::custom(format!("'{s}' is not a boolean"))),
+        },
+    }
+}
+
+/// `"72h"`, `"60m"`, `"30s"`, `"500ms"`, or a number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration"))?;
+    let secs = match unit.trim() {
+        "" | "s" => return Ok(Duration::from_secs(n)),
+        "ms" => return Ok(Duration::from_millis(n)),
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("'{text}' has an unknown unit (ms, s, m, h, d)")),
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    match NumOrStr::deserialize(d)? {
+        NumOrStr::Num(n) => u64::try_from(n)
+            .map(Duration::from_secs)
+            .map_err(|_| serde::de::Error::custom("a duration cannot be negative")),
+        NumOrStr::Str(s) => parse_duration(&s).map_err(serde::de::Error::custom),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_no_file() {
+        let c = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(c.database.url, "sqlite://rosetta.db");
+        assert_eq!(c.server.listen, "127.0.0.1:8080");
+        assert_eq!(c.security.bcrypt_cost, 12);
+        assert_eq!(c.limits.body_bytes, 262_144);
+        assert_eq!(c.tickets.activation_ttl, Duration::from_secs(72 * 3600));
+        assert_eq!(c.sessions.idle_ttl, Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let file = "[security]\nbcrypt_cost = 10\n[server]\nlisten = \"0.0.0.0:1\"\n\
+                    [dialects.usr]\nprefix = \"/legacy\"\n";
+        let c = Config::from_sources(
+            Some(file),
+            env(&[
+                ("ROSETTA_SECURITY_BCRYPT_COST", "4"),
+                ("ROSETTA_LISTEN", "127.0.0.1:0"),
+                ("ROSETTA_DATABASE_URL", "postgres://x@y/z"),
+                ("ROSETTA_DIALECTS_KEAZ_ENABLED", "false"),
+                ("ROSETTA_LOG_FORMAT", "json"),
+                ("ROSETTA_TEST_POSTGRES_URL", "postgres://ignored"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.security.bcrypt_cost, 4);
+        assert_eq!(c.server.listen, "127.0.0.1:0");
+        assert_eq!(c.database.url, "postgres://x@y/z");
+        assert_eq!(c.dialects["usr"].prefix.as_deref(), Some("/legacy"));
+        assert_eq!(c.dialects["keaz"].enabled, Some(false));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(Config::from_sources(Some("[security]\nbcrypt_cost = 2\n"), env(&[])).is_err());
+        assert!(Config::from_sources(Some("[nope]\nx = 1\n"), env(&[])).is_err());
+        assert!(Config::from_sources(None, env(&[("ROSETTA_SECURITY_BCRYPT_COST", "x")])).is_err());
+        assert!(
+            Config::from_sources(None, env(&[("ROSETTA_TICKETS_ACTIVATION_TTL", "3 weeks")]))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("72h").unwrap(), Duration::from_secs(259_200));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("15").unwrap(), Duration::from_secs(15));
+        assert!(parse_duration("h").is_err());
+    }
+}

@@ -1,0 +1,23 @@
+use clap::Parser;
+use rosetta_server::cli::{self, Cli, Command};
+
+fn main() {
+    let cli = Cli::parse();
+    if matches!(cli.command, Command::Serve) {
+        rosetta_server::init_logging();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rosetta: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(message) = runtime.block_on(cli::run(cli)) {
+        eprintln!("rosetta: {message}");
+        std::process::exit(1);
+    }
+}

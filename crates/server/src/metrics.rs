@@ -1,0 +1,114 @@
+//! Prometheus metrics: requests by dialect, route, status and credential; latency by dialect and
+//! route; pool state read at scrape time.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpResponse};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
+use rosetta_dialect::CredentialLabel;
+use rosetta_store::Db;
+
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    pool: IntGaugeVec,
+    /// Full route pattern -> dialect, built from the mount table.
+    dialect_of: HashMap<String, &'static str>,
+}
+
+impl Metrics {
+    pub fn new(dialect_of: HashMap<String, &'static str>) -> Result<Self, prometheus::Error> {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new("rosetta_http_requests_total", "HTTP requests answered"),
+            &["dialect", "route", "status", "credential"],
+        )?;
+        let latency = HistogramVec::new(
+            HistogramOpts::new("rosetta_http_request_duration_seconds", "Time to answer").buckets(
+                vec![
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ],
+            ),
+            &["dialect", "route"],
+        )?;
+        let pool = IntGaugeVec::new(
+            Opts::new("rosetta_db_pool_connections", "Database pool connections"),
+            &["state"],
+        )?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(pool.clone()))?;
+        Ok(Self {
+            registry,
+            requests,
+            latency,
+            pool,
+            dialect_of,
+        })
+    }
+
+    fn dialect(&self, pattern: &str) -> &'static str {
+        self.dialect_of.get(pattern).copied().unwrap_or("gateway")
+    }
+
+    pub fn render(&self, db: &Db) -> String {
+        let (total, idle) = db.pool_state();
+        self.pool
+            .with_label_values(&["total"])
+            .set(i64::from(total));
+        self.pool.with_label_values(&["idle"]).set(i64::from(idle));
+        let mut out = Vec::new();
+        if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
+            tracing::error!(error = %e, "metrics encoding failed");
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// Middleware around every listener's app.
+pub async fn track(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let res = next.call(req).await?;
+    if let Some(m) = metrics {
+        let pattern = res
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".into());
+        let dialect = m.dialect(&pattern);
+        let credential = res
+            .request()
+            .extensions()
+            .get::<CredentialLabel>()
+            .map_or_else(|| "none".to_owned(), |c| c.0.clone());
+        let status = res.status().as_u16().to_string();
+        m.requests
+            .with_label_values(&[
+                dialect,
+                pattern.as_str(),
+                status.as_str(),
+                credential.as_str(),
+            ])
+            .inc();
+        m.latency
+            .with_label_values(&[dialect, pattern.as_str()])
+            .observe(started.elapsed().as_secs_f64());
+    }
+    Ok(res)
+}
+
+pub async fn endpoint(metrics: web::Data<Metrics>, db: web::Data<Db>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(metrics.render(&db))
+}

@@ -1,0 +1,260 @@
+//! Connections, the pool and the one place blocking database work is sent off the async
+//! workers.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::StoreError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// One connection type for both backends, so queries are written once.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+/// A database URL with its backend decided by scheme alone. `MultiConnection::establish` would
+/// try each backend in turn, and SQLite happily opens a file named `postgres://...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DbUrl {
+    pub fn parse(url: &str) -> Result<Self, StoreError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| {
+                StoreError::Url(format!(
+                    "unsupported database URL '{}': use sqlite://PATH or postgres://...",
+                    redact(url)
+                ))
+            })?;
+        if path.is_empty() {
+            return Err(StoreError::Url("sqlite:// needs a file path".into()));
+        }
+        Ok(Self::Sqlite(path.to_owned()))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+
+    /// The URL without its password, for logs and error messages.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{path}"),
+            Self::Postgres(url) => redact(url),
+        }
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn establish(url: &DbUrl) -> Result<DbConn, diesel::ConnectionError> {
+    match url {
+        DbUrl::Sqlite(path) => {
+            let mut conn = SqliteConnection::establish(path)?;
+            // WAL lets readers run beside the one writer; busy_timeout makes a writer wait for
+            // the lock instead of failing; NORMAL is durable enough with WAL.
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(DbConn::Sqlite(conn))
+        }
+        DbUrl::Postgres(url) => Ok(DbConn::Postgres(PgConnection::establish(url)?)),
+    }
+}
+
+/// Runs pending migrations over a connection of its own, before any pool exists.
+pub fn run_migrations(url: &DbUrl) -> Result<usize, StoreError> {
+    let mut conn = establish(url)?;
+    let applied = match &mut conn {
+        DbConn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map_err(|e| StoreError::Migration(e.to_string()))?
+            .len(),
+        DbConn::Postgres(c) => {
+            // Several gateways may start at once against one database.
+            c.batch_execute("SELECT pg_advisory_lock(7463811)")?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(|e| StoreError::Migration(e.to_string()));
+            c.batch_execute("SELECT pg_advisory_unlock(7463811)")?;
+            result?
+        }
+    };
+    Ok(applied)
+}
+
+pub struct Manager {
+    url: DbUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        establish(&self.url).map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// The pool and the way into it.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    url: DbUrl,
+}
+
+impl Db {
+    /// Migrates, then builds the pool. Fails fast when the database cannot be reached.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Self, StoreError> {
+        let url = DbUrl::parse(url)?;
+        run_migrations(&url)?;
+        let pool = Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(5))
+            .build(Manager { url: url.clone() })?;
+        Ok(Self { pool, url })
+    }
+
+    pub fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
+    /// (connections, idle) right now, for `/metrics`.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+
+    /// Takes a pooled connection and runs `f` with it on the blocking pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Like [`Db::run`], inside one write transaction (`BEGIN IMMEDIATE` on SQLite, so two
+    /// writers queue on the lock instead of failing when a read turns into a write).
+    pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| write_transaction(conn, f)).await
+    }
+
+    /// A quick check that the database answers (`/readyz`): a short wait for a connection.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+            conn.ping()?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+pub fn write_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, StoreError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, StoreError>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            match conn {
+                DbConn::Sqlite(c) => AnsiTransactionManager::commit_transaction(c)?,
+                DbConn::Postgres(c) => AnsiTransactionManager::commit_transaction(c)?,
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            let rolled_back = match conn {
+                DbConn::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+                DbConn::Postgres(c) => AnsiTransactionManager::rollback_transaction(c),
+            };
+            if let Err(rb) = rolled_back {
+                tracing::error!(error = %rb, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_decides_backend() {
+        assert_eq!(
+            DbUrl::parse("sqlite://rosetta.db").unwrap(),
+            DbUrl::Sqlite("rosetta.db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:///tmp/x.db").unwrap(),
+            DbUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert!(DbUrl::parse("postgres://u@h/db").unwrap().is_postgres());
+        assert!(DbUrl::parse("postgresql://u@h/db").unwrap().is_postgres());
+        assert!(DbUrl::parse("mysql://u@h/db").is_err());
+        assert!(DbUrl::parse("rosetta.db").is_err());
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        let u = DbUrl::parse("postgres://app:hunter2@db:5432/x").unwrap();
+        assert_eq!(u.display(), "postgres://app:***@db:5432/x");
+    }
+}

@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+
+pub mod db;
+pub mod error;
+pub mod rows;
+pub mod schema;
+mod store;
+
+pub use db::{run_migrations, Db, DbConn, DbUrl};
+pub use error::StoreError;
+pub use store::DieselStore;

@@ -1,0 +1,141 @@
+//! One schema in portable types for both backends (written by hand: `print_schema` would give
+//! SQLite's `Integer` where PostgreSQL has `BigInt`).
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    tenants (id) {
+        id -> BigInt,
+        name -> Text,
+        integration_key_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    roles (tenant_id, number) {
+        tenant_id -> BigInt,
+        number -> Integer,
+        name -> Text,
+        admin -> Bool,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        uuid -> Text,
+        tenant_id -> BigInt,
+        username -> Text,
+        username_key -> Text,
+        email -> Text,
+        email_key -> Text,
+        full_name -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        name_key -> Text,
+        status -> Text,
+        role_number -> Integer,
+        perms -> Text,
+        website_role -> Nullable<Text>,
+        default_account_id -> Nullable<BigInt>,
+        external_id -> Nullable<Text>,
+        employee_id -> Nullable<Text>,
+        contact_number -> Nullable<Text>,
+        license_number -> Nullable<Text>,
+        license_expiry_month -> Nullable<Text>,
+        license_expiry_year -> Nullable<Text>,
+        license_type -> Nullable<Text>,
+        license_country -> Nullable<Text>,
+        cost_centre_id -> Nullable<Text>,
+        activated_via_company_id -> Nullable<Text>,
+        license_types -> Text,
+        branch_ids -> Text,
+        group_ids -> Text,
+        folder_ids -> Text,
+        devices -> Text,
+        password_hash -> Nullable<Text>,
+        memorable_word_enc -> Nullable<Text>,
+        password_expired -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<BigInt>,
+        last_login_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    credentials (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        dialect -> Text,
+        name -> Nullable<Text>,
+        token_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        user_id -> BigInt,
+        dialect -> Text,
+        kind -> Text,
+        token_hash -> Text,
+        data -> Nullable<Text>,
+        created_at -> BigInt,
+        last_used_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        void -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        actor -> Text,
+        dialect -> Text,
+        action -> Text,
+        user_id -> BigInt,
+        user_uuid -> Text,
+        user_email -> Text,
+        at -> BigInt,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        to_addr -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> BigInt,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        lease_until -> Nullable<BigInt>,
+        sent_at -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+    }
+}

@@ -1,0 +1,255 @@
+#![doc = include_str!("../README.md")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use rosetta_core::{Actor, CreateOptions, Directory, NameInput, NewUser, TenantId, User};
+use rosetta_server::{Config, Gateway};
+
+pub use rosetta_core;
+pub use rosetta_server;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const POSTGRES_ENV: &str = "ROSETTA_TEST_POSTGRES_URL";
+
+impl Backend {
+    pub fn available(self) -> bool {
+        match self {
+            Self::Sqlite => true,
+            Self::Postgres => std::env::var(POSTGRES_ENV).is_ok_and(|v| !v.is_empty()),
+        }
+    }
+}
+
+/// Runs each named `async fn(Backend)` on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::Backend::Postgres.available() {
+                    super::$name($crate::Backend::Postgres).await;
+                } else {
+                    eprintln!("{} is not set: the PostgreSQL run of this test was not made", $crate::POSTGRES_ENV);
+                }
+            }
+        }
+    )+};
+}
+
+/// A fresh PostgreSQL database, dropped when the test is done.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    fn create() -> (Self, String) {
+        let admin_url = std::env::var(POSTGRES_ENV).expect("ROSETTA_TEST_POSTGRES_URL");
+        let name = format!("rosetta_t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn =
+            PgConnection::establish(&admin_url).expect("connect to ROSETTA_TEST_POSTGRES_URL");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create test database");
+        let url = with_database(&admin_url, &name);
+        (Self { admin_url, name }, url)
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (url, name) = (self.admin_url.clone(), self.name.clone());
+        // A thread of its own: Drop may run inside the async runtime.
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut conn) = PgConnection::establish(&url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn);
+            }
+        })
+        .join();
+    }
+}
+
+/// The URL with its database name replaced.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+pub struct TestApp {
+    pub backend: Backend,
+    pub addr: SocketAddr,
+    pub config: Config,
+    pub client: reqwest::Client,
+    pub directory: Arc<Directory>,
+    pub dir: PathBuf,
+    gateway: Option<Gateway>,
+    _pg: Option<PgDatabase>,
+    _tmp: tempfile::TempDir,
+}
+
+/// A test configuration: port 0, bcrypt cost 4, files in `tmp`.
+pub fn test_config(backend: Backend, tmp: &std::path::Path) -> (Config, Option<PgDatabaseHandle>) {
+    let mut config = Config::default();
+    config.server.listen = "127.0.0.1:0".into();
+    config.server.workers = Some(2);
+    config.server.shutdown_timeout = std::time::Duration::from_secs(5);
+    config.security.bcrypt_cost = 4;
+    config.database.pool_size = Some(4);
+    config.email.dir = tmp.join("outbox");
+    config.email.poll_interval = std::time::Duration::from_millis(100);
+    let pg = match backend {
+        Backend::Sqlite => {
+            config.database.url = format!("sqlite://{}", tmp.join("rosetta.db").display());
+            None
+        }
+        Backend::Postgres => {
+            let (db, url) = PgDatabase::create();
+            config.database.url = url;
+            Some(PgDatabaseHandle(db))
+        }
+    };
+    (config, pg)
+}
+
+/// Keeps a test PostgreSQL database alive; dropping it drops the database.
+pub struct PgDatabaseHandle(PgDatabase);
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Boots the gateway with a fresh database after `adjust` has changed the test configuration.
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (mut config, pg) = tokio::task::spawn_blocking({
+        let path = tmp.path().to_owned();
+        move || test_config(backend, &path)
+    })
+    .await
+    .expect("provision database");
+    adjust(&mut config);
+    let gateway = rosetta_server::start(&config)
+        .await
+        .expect("gateway starts");
+    let addr = gateway.main_addr().expect("main listener");
+    TestApp {
+        backend,
+        addr,
+        directory: gateway.directory.clone(),
+        client: reqwest::Client::builder().build().expect("client"),
+        dir: tmp.path().to_owned(),
+        config,
+        gateway: Some(gateway),
+        _pg: pg.map(|h| h.0),
+        _tmp: tmp,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Addresses of every listener ("main" and dialects with their own).
+    pub fn gateway(&self) -> &Gateway {
+        self.gateway.as_ref().expect("running")
+    }
+
+    /// Stops the gateway gracefully.
+    pub async fn stop(&mut self) {
+        if let Some(g) = self.gateway.take() {
+            g.stop().await;
+        }
+    }
+
+    /// A tenant and its v2 integration key.
+    pub async fn tenant(&self, name: &str) -> (TenantId, String) {
+        let (t, key) = self.directory.create_tenant(name).await.expect("tenant");
+        (t.id, key)
+    }
+
+    /// An active user created as an operator would, with the CLI's defaults (role 6).
+    pub async fn user(
+        &self,
+        tenant: TenantId,
+        username: &str,
+        email: &str,
+        password: &str,
+    ) -> User {
+        self.user_with(tenant, username, email, password, |_| {})
+            .await
+    }
+
+    pub async fn user_with(
+        &self,
+        tenant: TenantId,
+        username: &str,
+        email: &str,
+        password: &str,
+        adjust: impl FnOnce(&mut NewUser),
+    ) -> User {
+        let mut new = NewUser::new(email, NameInput::Full(username.to_owned()));
+        new.username = Some(username.to_owned());
+        new.password = Some(password.to_owned());
+        new.role_number = Some(6);
+        adjust(&mut new);
+        self.directory
+            .create_user(&Actor::cli(tenant), new, CreateOptions::PLAIN)
+            .await
+            .expect("user")
+    }
+
+    /// A machine credential of `dialect` (e.g. usr's bearer token).
+    pub async fn credential(&self, tenant: TenantId, dialect: &str) -> String {
+        self.directory
+            .create_credential(tenant, dialect, Some("test"))
+            .await
+            .expect("credential")
+            .1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/ci", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/ci?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+    }
+}

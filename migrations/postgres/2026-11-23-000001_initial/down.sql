@@ -1,0 +1,9 @@
+DROP TABLE outbox;
+DROP TABLE audit_log;
+DROP TABLE tickets;
+DROP TABLE sessions;
+DROP TABLE credentials;
+DROP TABLE users;
+DROP TABLE roles;
+DROP TABLE tenants;
+DROP TABLE settings;
