@@ -1,12 +1,136 @@
-//! Tasks that run beside the listeners for as long as the gateway does.
+//! Tasks that run beside the listeners for as long as the gateway does: the email outbox
+//! sender.
+//!
+//! Messages are written to the outbox in the same transaction as the change that causes them,
+//! so nothing is lost while the mail server (or this process) is down. The sender claims each
+//! message with a lease before delivering it, so two gateways on one database never send the
+//! same one, and the file transport names each file after the message id, so a crash between
+//! writing and marking it sent cannot write it twice.
 
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use rosetta_core::Directory;
+use chrono::Utc;
+use lettre::message::header::ContentType;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use rosetta_core::{Directory, OutboxEmail};
 
 use crate::config::Config;
 
-/// Starts the background tasks (the email outbox sender arrives with the keaz issue).
-pub fn spawn(_config: &Config, _directory: Arc<Directory>) -> Vec<tokio::task::JoinHandle<()>> {
-    Vec::new()
+/// How long a claimed message is ours before another sender may try it.
+const LEASE: Duration = Duration::from_secs(120);
+/// Backoff after the n-th failure: 2^n seconds, at most this.
+const MAX_BACKOFF: Duration = Duration::from_secs(600);
+
+pub fn spawn(config: &Config, directory: Arc<Directory>) -> Vec<tokio::task::JoinHandle<()>> {
+    let transport = match config.email.transport.as_str() {
+        "smtp" => Transport::Smtp(
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.email.smtp_host)
+                .port(config.email.smtp_port)
+                .timeout(Some(Duration::from_secs(10)))
+                .build(),
+        ),
+        _ => Transport::File(config.email.dir.clone()),
+    };
+    let sender = Sender {
+        directory,
+        transport,
+        from: config.email.from.clone(),
+        poll: config.email.poll_interval,
+    };
+    vec![tokio::spawn(sender.run())]
+}
+
+enum Transport {
+    File(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+struct Sender {
+    directory: Arc<Directory>,
+    transport: Transport,
+    from: String,
+    poll: Duration,
+}
+
+impl Sender {
+    async fn run(self) {
+        let mut tick = tokio::time::interval(self.poll);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.drain().await {
+                tracing::warn!(error = %e, "outbox: cannot read due messages");
+            }
+        }
+    }
+
+    async fn drain(&self) -> Result<(), rosetta_core::CoreError> {
+        let store = self.directory.store();
+        let now = Utc::now();
+        for email in store.due_emails(now, 100).await? {
+            let lease = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+            if !store.claim_email(email.id, now, lease).await? {
+                continue;
+            }
+            match self.deliver(&email).await {
+                Ok(()) => {
+                    store.mark_email_sent(email.id, Utc::now()).await?;
+                    tracing::info!(id = email.id, "outbox: sent");
+                }
+                Err(reason) => {
+                    let exp = u32::try_from(email.attempts.clamp(0, 16)).unwrap_or(16);
+                    let backoff = Duration::from_secs(2u64.pow(exp)).min(MAX_BACKOFF);
+                    let next = Utc::now() + chrono::Duration::from_std(backoff).unwrap_or_default();
+                    tracing::warn!(id = email.id, attempts = email.attempts + 1, %reason, "outbox: delivery failed, will retry");
+                    store.mark_email_failed(email.id, &reason, next).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn message(&self, email: &OutboxEmail) -> Result<Message, String> {
+        Message::builder()
+            .from(
+                self.from
+                    .parse()
+                    .map_err(|e| format!("from address: {e}"))?,
+            )
+            .to(email.to.parse().map_err(|e| format!("to address: {e}"))?)
+            .subject(email.subject.clone())
+            .message_id(Some(format!("<outbox-{}@rosetta>", email.id)))
+            .header(ContentType::TEXT_PLAIN)
+            .body(email.body.clone())
+            .map_err(|e| e.to_string())
+    }
+
+    async fn deliver(&self, email: &OutboxEmail) -> Result<(), String> {
+        let message = self.message(email)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Transport::File(dir) => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let path = dir.join(format!("{:010}.eml", email.id));
+                if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                    // Written before a crash that kept it from being marked sent.
+                    return Ok(());
+                }
+                let tmp = dir.join(format!(".{:010}.eml.tmp", email.id));
+                tokio::fs::write(&tmp, message.formatted())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tokio::fs::rename(&tmp, &path)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
 }

@@ -253,3 +253,100 @@ mod tests {
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }
+
+/// A message the file transport wrote (`email.dir`), read back for assertions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentEmail {
+    pub file: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl SentEmail {
+    /// The activation ticket: the last path segment of the first `http` link in the body.
+    pub fn ticket(&self) -> Option<String> {
+        let link = self
+            .body
+            .split_whitespace()
+            .find(|w| w.starts_with("http"))?;
+        link.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .map(str::to_owned)
+    }
+}
+
+fn parse_eml(file: String, text: &str) -> SentEmail {
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text, ""));
+    let header = |name: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
+            .unwrap_or_default()
+    };
+    let body = if header("Content-Transfer-Encoding:").eq_ignore_ascii_case("quoted-printable") {
+        decode_quoted_printable(body)
+    } else {
+        body.to_owned()
+    };
+    SentEmail {
+        file,
+        to: header("To:"),
+        subject: header("Subject:"),
+        body: body.replace("\r\n", "\n"),
+    }
+}
+
+/// Enough of RFC 2045 quoted-printable for assertions: soft breaks and `=XX` escapes.
+fn decode_quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl TestApp {
+    /// Every message the file transport has written so far, oldest first.
+    pub fn emails(&self) -> Vec<SentEmail> {
+        let Ok(entries) = std::fs::read_dir(&self.config.email.dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".eml") && !n.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .filter_map(|n| {
+                let text = std::fs::read_to_string(self.config.email.dir.join(&n)).ok()?;
+                Some(parse_eml(n, &text))
+            })
+            .collect()
+    }
+
+    /// Waits (up to 10 s) until at least `n` messages have been written; returns them all.
+    pub async fn wait_for_emails(&self, n: usize) -> Vec<SentEmail> {
+        for _ in 0..100 {
+            let found = self.emails();
+            if found.len() >= n {
+                return found;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        self.emails()
+    }
+}
