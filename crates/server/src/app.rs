@@ -113,8 +113,16 @@ pub async fn open(
     config: &Config,
     activation_url: String,
 ) -> Result<(Arc<Directory>, Db), StartError> {
+    open_with(config, activation_url, config.pool_size()).await
+}
+
+/// [`open`] with an explicit pool size (the CLI needs one connection).
+pub async fn open_with(
+    config: &Config,
+    activation_url: String,
+    pool_size: u32,
+) -> Result<(Arc<Directory>, Db), StartError> {
     let url = config.database.url.clone();
-    let pool_size = config.pool_size();
     let db = tokio::task::spawn_blocking(move || Db::connect(&url, pool_size))
         .await
         .map_err(|e| StartError::Other(e.to_string()))?

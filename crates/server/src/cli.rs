@@ -248,7 +248,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 async fn open(
     config: &Config,
 ) -> Result<(std::sync::Arc<rosetta_core::Directory>, rosetta_store::Db), String> {
-    app::open(config, String::new())
+    app::open_with(config, String::new(), 1)
         .await
         .map_err(|e| one_line(&e.to_string()))
 }

@@ -143,13 +143,18 @@ pub struct Db {
 }
 
 impl Db {
-    /// Migrates, then builds the pool. Fails fast when the database cannot be reached.
+    /// Migrates, then builds the pool. Fails fast when the database cannot be reached (the
+    /// migrations need a connection before anything else happens).
+    ///
+    /// Connections are opened on demand only (`min_idle` 0). r2d2 otherwise refills idle
+    /// connections from its own threads, and a refill still inside libpq's TLS handshake when
+    /// the process exits crashes it in OpenSSL's exit handler (seen as exit 139 from CLI runs).
     pub fn connect(url: &str, pool_size: u32) -> Result<Self, StoreError> {
         let url = DbUrl::parse(url)?;
         run_migrations(&url)?;
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
-            .min_idle(Some(1))
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
             .build(Manager { url: url.clone() })?;
         Ok(Self { pool, url })

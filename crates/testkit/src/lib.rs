@@ -141,6 +141,12 @@ pub fn test_config(backend: Backend, tmp: &std::path::Path) -> (Config, Option<P
 /// Keeps a test PostgreSQL database alive; dropping it drops the database.
 pub struct PgDatabaseHandle(PgDatabase);
 
+impl PgDatabaseHandle {
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
 pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
@@ -180,6 +186,13 @@ impl TestApp {
     /// Addresses of every listener ("main" and dialects with their own).
     pub fn gateway(&self) -> &Gateway {
         self.gateway.as_ref().expect("running")
+    }
+
+    /// The name of this test's PostgreSQL database (None on SQLite).
+    pub fn pg_database(&self) -> Option<(&str, &str)> {
+        self._pg
+            .as_ref()
+            .map(|p| (p.admin_url.as_str(), p.name.as_str()))
     }
 
     /// Stops the gateway gracefully.
