@@ -86,6 +86,8 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> CoreResult<Page>;
     /// Writes the full record if the stored version is still `expected_version`.
+    // Every argument is one part of the same transaction; a wrapper struct would only rename them.
+    #[allow(clippy::too_many_arguments)]
     /// `Err(VersionConflict)` otherwise, `Err(NotFound)` if the user is gone.
     async fn update_user(
         &self,

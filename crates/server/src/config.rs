@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub database: DatabaseConfig,
@@ -104,21 +104,6 @@ pub struct DialectMount {
     pub enabled: Option<bool>,
     pub prefix: Option<String>,
     pub listen: Option<String>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            database: DatabaseConfig::default(),
-            server: ServerConfig::default(),
-            security: SecurityConfig::default(),
-            limits: LimitsConfig::default(),
-            email: EmailConfig::default(),
-            tickets: TicketsConfig::default(),
-            sessions: SessionsConfig::default(),
-            dialects: BTreeMap::new(),
-        }
-    }
 }
 
 impl Default for DatabaseConfig {

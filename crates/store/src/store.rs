@@ -432,6 +432,7 @@ impl Store for DieselStore {
             .await?)
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn update_user(
         &self,
         tenant: TenantId,
