@@ -353,3 +353,96 @@ async fn readyz(dir: web::Data<Directory>) -> HttpResponse {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DialectMount;
+    use rosetta_dialect::Route;
+
+    fn none(_: &mut web::ServiceConfig) {}
+
+    const A: Dialect = Dialect {
+        name: "a",
+        default_prefix: "/a",
+        routes: &[Route::new("GET", "/users"), Route::new("GET", "/users/{n}")],
+        configure: none,
+    };
+    const B: Dialect = Dialect {
+        name: "b",
+        default_prefix: "",
+        routes: &[
+            Route::new("GET", "/users/{id}"),
+            Route::new("POST", "/users"),
+        ],
+        configure: none,
+    };
+
+    fn mount(d: Dialect, prefix: &str, listen: Option<&str>) -> Mount {
+        Mount {
+            dialect: d,
+            prefix: prefix.into(),
+            listen: listen.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn collisions_need_same_listener_method_and_path() {
+        assert!(check_collisions(&[mount(A, "/a", None), mount(B, "", None)]).is_ok());
+        let err = check_collisions(&[mount(A, "", None), mount(B, "", None)]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("GET /users/{id} of b and /users/{n} of a"),
+            "{err}"
+        );
+        // POST /users does not collide with GET /users.
+        const POST_ONLY: &[Route] = &[Route::new("POST", "/users")];
+        let only_post = Dialect {
+            routes: POST_ONLY,
+            ..B
+        };
+        assert!(check_collisions(&[mount(A, "", None), mount(only_post, "", None)]).is_ok());
+        // A listener of its own keeps a legacy client's exact paths apart.
+        assert!(check_collisions(&[mount(A, "", None), mount(B, "", Some("127.0.0.1:9"))]).is_ok());
+        // Nothing may shadow the operational endpoints on the main listener.
+        const CATCH_ALL: &[Route] = &[Route::new("GET", "/{x}")];
+        let ops = Dialect {
+            routes: CATCH_ALL,
+            ..B
+        };
+        assert!(check_collisions(&[mount(ops, "", None)]).is_err());
+    }
+
+    #[test]
+    fn every_real_dialect_mounts_by_default_without_collisions() {
+        let mounts = resolve_mounts(&Config::default()).unwrap();
+        let names: Vec<_> = mounts.iter().map(|m| m.dialect.name).collect();
+        assert_eq!(names, vec!["kashflow", "usr", "keaz", "v2"]);
+        let mut config = Config::default();
+        config.dialects.insert(
+            "keaz".into(),
+            DialectMount {
+                enabled: Some(false),
+                ..DialectMount::default()
+            },
+        );
+        config.dialects.insert(
+            "usr".into(),
+            DialectMount {
+                prefix: Some("nope".into()),
+                ..DialectMount::default()
+            },
+        );
+        assert!(
+            resolve_mounts(&config).is_err(),
+            "a prefix must start with /"
+        );
+        config.dialects.remove("usr");
+        let names: Vec<_> = resolve_mounts(&config)
+            .unwrap()
+            .iter()
+            .map(|m| m.dialect.name)
+            .collect();
+        assert_eq!(names, vec!["kashflow", "usr", "v2"]);
+    }
+}
