@@ -1093,21 +1093,7 @@ impl Directory {
                 "the user is not pending activation",
             ));
         }
-        let tenant = self.tenant(actor.tenant).await?;
-        let ticket = crypto::random_token();
-        let email = self.activation_email(&tenant, user.email.as_str(), &user.names.full, &ticket);
-        self.store
-            .replace_ticket(
-                actor.tenant,
-                id,
-                NewTicket {
-                    token_hash: crypto::token_hash(&ticket),
-                    expires_at: after(self.settings.activation_ttl),
-                },
-                Some(email),
-                now(),
-            )
-            .await
+        self.replace_ticket(actor, &user, true).await
     }
 
     /// A ticket (and its email) for a user whose password was just reset.
@@ -1117,23 +1103,24 @@ impl Directory {
         id: UserId,
         send_email: bool,
     ) -> CoreResult<()> {
+        Self::require_admin(actor)?;
         let user = self.get_user(actor, UserKey::Id(id)).await?;
+        self.replace_ticket(actor, &user, send_email).await
+    }
+
+    /// Voids the user's open tickets and stores a fresh one, with its email when asked.
+    async fn replace_ticket(&self, actor: &Actor, user: &User, send_email: bool) -> CoreResult<()> {
         let tenant = self.tenant(actor.tenant).await?;
         let ticket = crypto::random_token();
         let email = send_email.then(|| {
             self.activation_email(&tenant, user.email.as_str(), &user.names.full, &ticket)
         });
+        let fresh = NewTicket {
+            token_hash: crypto::token_hash(&ticket),
+            expires_at: after(self.settings.activation_ttl),
+        };
         self.store
-            .replace_ticket(
-                actor.tenant,
-                id,
-                NewTicket {
-                    token_hash: crypto::token_hash(&ticket),
-                    expires_at: after(self.settings.activation_ttl),
-                },
-                email,
-                now(),
-            )
+            .replace_ticket(actor.tenant, user.id, fresh, email, now())
             .await
     }
 }
