@@ -378,3 +378,12 @@ pub struct Page {
     /// The cursor for the next page, when there is one.
     pub next: Option<UserId>,
 }
+
+/// Calls through one route of one dialect by one credential (`rosetta usage`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UsageCount {
+    pub dialect: String,
+    pub credential: String,
+    pub route: String,
+    pub calls: i64,
+}

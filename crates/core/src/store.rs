@@ -8,8 +8,8 @@ use crate::error::CoreResult;
 use crate::ids::{TenantId, UserId};
 use crate::model::{
     AuditRecord, Credential, Cursor, NewAudit, NewEmail, NewSession, NewTicket, OutboxEmail, Page,
-    Role, SecretChange, Session, Tenant, Timestamp, User, UserFilter, UserKey, UserRecord,
-    UserSecrets,
+    Role, SecretChange, Session, Tenant, Timestamp, UsageCount, User, UserFilter, UserKey,
+    UserRecord, UserSecrets,
 };
 
 /// What happens to a user row when a ticket is redeemed.
@@ -162,6 +162,12 @@ pub trait Store: Send + Sync + 'static {
         dialect: &str,
         now: Timestamp,
     ) -> CoreResult<RedeemOutcome>;
+
+    // Usage
+    /// Adds counts to the minute `bucket` starts.
+    async fn record_usage(&self, bucket: Timestamp, counts: Vec<UsageCount>) -> CoreResult<()>;
+    /// Sums per dialect, credential and route since `since`, most calls first.
+    async fn usage_since(&self, since: Timestamp) -> CoreResult<Vec<UsageCount>>;
 
     // Outbox
     async fn due_emails(&self, now: Timestamp, limit: u32) -> CoreResult<Vec<OutboxEmail>>;

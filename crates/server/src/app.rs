@@ -162,6 +162,7 @@ pub struct Gateway {
     handles: Vec<ServerHandle>,
     servers: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
     background: Vec<tokio::task::JoinHandle<()>>,
+    metrics: web::Data<Metrics>,
 }
 
 impl Gateway {
@@ -180,6 +181,7 @@ impl Gateway {
         for b in self.background {
             b.abort();
         }
+        crate::background::flush_usage(&self.directory, &self.metrics).await;
     }
 
     /// Waits until every listener has stopped by itself.
@@ -324,7 +326,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         addrs.insert(name, addr);
     }
 
-    let background = crate::background::spawn(config, directory.clone());
+    let background = crate::background::spawn(config, directory.clone(), metrics.clone());
 
     Ok(Gateway {
         addrs,
@@ -333,6 +335,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         handles,
         servers,
         background,
+        metrics,
     })
 }
 

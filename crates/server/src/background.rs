@@ -16,14 +16,47 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rosetta_core::{Directory, OutboxEmail};
 
+use actix_web::web;
+
 use crate::config::Config;
+use crate::metrics::Metrics;
 
 /// How long a claimed message is ours before another sender may try it.
 const LEASE: Duration = Duration::from_secs(120);
 /// Backoff after the n-th failure: 2^n seconds, at most this.
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
-pub fn spawn(config: &Config, directory: Arc<Directory>) -> Vec<tokio::task::JoinHandle<()>> {
+/// How often counted calls are added to the `usage` table.
+const USAGE_FLUSH: Duration = Duration::from_secs(5);
+
+/// Adds the calls counted in memory to the `usage` table, in the current minute.
+pub async fn flush_usage(directory: &Directory, metrics: &Metrics) {
+    let counts = metrics.take_usage();
+    if counts.is_empty() {
+        return;
+    }
+    let now = Utc::now();
+    let secs = now.timestamp();
+    let bucket = chrono::DateTime::from_timestamp(secs - secs.rem_euclid(60), 0).unwrap_or(now);
+    if let Err(e) = directory.store().record_usage(bucket, counts).await {
+        tracing::warn!(error = %e, "usage: cannot record calls");
+    }
+}
+
+pub fn spawn(
+    config: &Config,
+    directory: Arc<Directory>,
+    metrics: web::Data<Metrics>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let usage_dir = directory.clone();
+    let usage = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(USAGE_FLUSH);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            flush_usage(&usage_dir, &metrics).await;
+        }
+    });
     let transport = match config.email.transport.as_str() {
         "smtp" => Transport::Smtp(
             AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.email.smtp_host)
@@ -39,7 +72,7 @@ pub fn spawn(config: &Config, directory: Arc<Directory>) -> Vec<tokio::task::Joi
         from: config.email.from.clone(),
         poll: config.email.poll_interval,
     };
-    vec![tokio::spawn(sender.run())]
+    vec![tokio::spawn(sender.run()), usage]
 }
 
 enum Transport {

@@ -46,6 +46,12 @@ pub enum Command {
     Credential(CredentialCmd),
     #[command(subcommand)]
     Role(RoleCmd),
+    /// Calls by dialect, credential and route.
+    Usage {
+        /// How far back, e.g. 24h, 30m, 7d.
+        #[arg(long, default_value = "24h")]
+        since: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,6 +218,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Usage { since } => usage(&config, &since, json_out).await,
         Command::Role(RoleCmd::Set {
             tenant,
             number,
@@ -243,6 +250,32 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+async fn usage(config: &Config, since: &str, json_out: bool) -> Result<(), String> {
+    let window = crate::config::parse_duration(since).map_err(|e| format!("--since: {e}"))?;
+    let from = chrono::Utc::now() - chrono::Duration::from_std(window).unwrap_or_default();
+    let (dir, _db) = open(config).await?;
+    let counts = dir.store().usage_since(from).await.map_err(explain)?;
+    let total: i64 = counts.iter().map(|c| c.calls).sum();
+    if json_out {
+        println!(
+            "{}",
+            json!({"since": from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "total": total, "calls": counts})
+        );
+    } else {
+        println!(
+            "{total} call(s) since {}",
+            from.format("%Y-%m-%d %H:%M:%S UTC")
+        );
+        for c in counts {
+            println!(
+                "{:>8}  {:<9} {:<24} {}",
+                c.calls, c.dialect, c.credential, c.route
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn open(

@@ -2,6 +2,7 @@
 //! route; pool state read at scrape time.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -11,6 +12,7 @@ use actix_web::{web, HttpMessage, HttpResponse};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
+use rosetta_core::UsageCount;
 use rosetta_dialect::CredentialLabel;
 use rosetta_store::Db;
 
@@ -21,6 +23,8 @@ pub struct Metrics {
     pool: IntGaugeVec,
     /// Full route pattern -> dialect, built from the mount table.
     dialect_of: HashMap<String, &'static str>,
+    /// Dialect calls since the last flush to the `usage` table, by (dialect, credential, route).
+    usage: Mutex<HashMap<(&'static str, String, String), i64>>,
 }
 
 impl Metrics {
@@ -51,11 +55,37 @@ impl Metrics {
             latency,
             pool,
             dialect_of,
+            usage: Mutex::new(HashMap::new()),
         })
     }
 
     fn dialect(&self, pattern: &str) -> &'static str {
         self.dialect_of.get(pattern).copied().unwrap_or("gateway")
+    }
+
+    fn count_call(&self, dialect: &'static str, credential: &str, route: &str) {
+        if let Ok(mut usage) = self.usage.lock() {
+            *usage
+                .entry((dialect, credential.to_owned(), route.to_owned()))
+                .or_default() += 1;
+        }
+    }
+
+    /// The calls counted since the last call, for `rosetta usage`.
+    pub fn take_usage(&self) -> Vec<UsageCount> {
+        let taken = match self.usage.lock() {
+            Ok(mut usage) => std::mem::take(&mut *usage),
+            Err(_) => HashMap::new(),
+        };
+        taken
+            .into_iter()
+            .map(|((dialect, credential, route), calls)| UsageCount {
+                dialect: dialect.to_owned(),
+                credential,
+                route,
+                calls,
+            })
+            .collect()
     }
 
     pub fn render(&self, db: &Db) -> String {
@@ -103,6 +133,9 @@ pub async fn track(
         m.latency
             .with_label_values(&[dialect, pattern.as_str()])
             .observe(started.elapsed().as_secs_f64());
+        if dialect != "gateway" {
+            m.count_call(dialect, &credential, &pattern);
+        }
     }
     Ok(res)
 }

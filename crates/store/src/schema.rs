@@ -72,6 +72,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    usage (bucket, dialect, credential, route) {
+        bucket -> BigInt,
+        dialect -> Text,
+        credential -> Text,
+        route -> Text,
+        calls -> BigInt,
+    }
+}
+
+diesel::table! {
     credentials (id) {
         id -> BigInt,
         tenant_id -> BigInt,

@@ -7,15 +7,15 @@ use diesel::prelude::*;
 use rosetta_core::{
     AuditAction, AuditRecord, CoreError, CoreResult, Credential, Cursor, NewAudit, NewEmail,
     NewSession, NewTicket, OutboxEmail, Page, Redeem, RedeemOutcome, Role, SecretChange, Session,
-    SessionKind, Status, Store, Tenant, TenantId, Timestamp, User, UserFilter, UserId, UserKey,
-    UserRecord, UserSecrets,
+    SessionKind, Status, Store, Tenant, TenantId, Timestamp, UsageCount, User, UserFilter, UserId,
+    UserKey, UserRecord, UserSecrets,
 };
 
 use crate::db::{Db, DbConn};
 use crate::error::StoreError;
 use crate::rows::{from_millis, millis, AuditRow, SessionRow, UserRow, UserValues};
 use crate::schema::{
-    audit_log, credentials, outbox, roles, sessions, settings, tenants, tickets, users,
+    audit_log, credentials, outbox, roles, sessions, settings, tenants, tickets, usage, users,
 };
 
 type Backend = <DbConn as Connection>::Backend;
@@ -858,6 +858,73 @@ impl Store for DieselStore {
                     user_id,
                 )?;
                 Ok(RedeemOutcome::Activated(Box::new(user)))
+            })
+            .await?)
+    }
+
+    async fn record_usage(&self, bucket: Timestamp, counts: Vec<UsageCount>) -> CoreResult<()> {
+        let bucket = millis(bucket);
+        Ok(self
+            .db
+            .write(move |conn| {
+                for c in &counts {
+                    let key = usage::table
+                        .filter(usage::bucket.eq(bucket))
+                        .filter(usage::dialect.eq(&c.dialect))
+                        .filter(usage::credential.eq(&c.credential))
+                        .filter(usage::route.eq(&c.route));
+                    let added = diesel::update(key)
+                        .set(usage::calls.eq(usage::calls + c.calls))
+                        .execute(conn)?;
+                    if added == 0 {
+                        diesel::insert_into(usage::table)
+                            .values((
+                                usage::bucket.eq(bucket),
+                                usage::dialect.eq(&c.dialect),
+                                usage::credential.eq(&c.credential),
+                                usage::route.eq(&c.route),
+                                usage::calls.eq(c.calls),
+                            ))
+                            .execute(conn)?;
+                    }
+                }
+                Ok(())
+            })
+            .await?)
+    }
+
+    async fn usage_since(&self, since: Timestamp) -> CoreResult<Vec<UsageCount>> {
+        let since = millis(since);
+        Ok(self
+            .db
+            .run(move |conn| {
+                // Summed here: SUM(BIGINT) is NUMERIC on PostgreSQL and INTEGER on SQLite, and
+                // the table holds one row per minute and route, which is small.
+                let rows: Vec<(String, String, String, i64)> = usage::table
+                    .filter(usage::bucket.ge(since))
+                    .select((
+                        usage::dialect,
+                        usage::credential,
+                        usage::route,
+                        usage::calls,
+                    ))
+                    .load(conn)?;
+                let mut sums: std::collections::BTreeMap<(String, String, String), i64> =
+                    std::collections::BTreeMap::new();
+                for (dialect, credential, route, calls) in rows {
+                    *sums.entry((dialect, credential, route)).or_default() += calls;
+                }
+                let mut counts: Vec<UsageCount> = sums
+                    .into_iter()
+                    .map(|((dialect, credential, route), calls)| UsageCount {
+                        dialect,
+                        credential,
+                        route,
+                        calls,
+                    })
+                    .collect();
+                counts.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.route.cmp(&b.route)));
+                Ok(counts)
             })
             .await?)
     }
