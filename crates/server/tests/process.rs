@@ -470,3 +470,47 @@ async fn json_logs() {
         );
     }
 }
+
+/// Calls through a dialect are counted and `rosetta usage` reports them, from another process.
+async fn usage_counts_calls(backend: Backend) {
+    let mut app = spawn_app(backend).await;
+    for _ in 0..3 {
+        let r = app
+            .client
+            .get(app.url("/kashflow/users"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    let r = app
+        .client
+        .get(app.url("/kashflow/users/7"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    app.client.get(app.url("/healthz")).send().await.unwrap();
+    app.stop().await; // flushes what is still in memory
+    let url = app.config.database.url.clone();
+    let out = rosetta(&app.dir, &url, &["usage", "--since", "1h", "--json"]);
+    let v = json(&out);
+    let calls = v["calls"].as_array().unwrap();
+    let find = |route: &str| {
+        calls
+            .iter()
+            .find(|c| c["route"] == route)
+            .map(|c| c["calls"].as_i64().unwrap())
+    };
+    assert_eq!(find("/kashflow/users"), Some(3), "{v}");
+    assert_eq!(find("/kashflow/users/{number}"), Some(1), "{v}");
+    assert_eq!(
+        find("/healthz"),
+        None,
+        "operational endpoints are not dialect usage"
+    );
+    assert_eq!(v["total"], 4);
+    assert!(calls.iter().all(|c| c["dialect"] == "kashflow"));
+}
+
+backend_tests!(usage_counts_calls);
