@@ -6,6 +6,7 @@
 
 use std::io;
 
+use quick_xml::escape::partial_escape;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 
@@ -64,7 +65,9 @@ impl Out {
             Some("") => self.empty(name),
             Some(v) => {
                 self.start(name)?;
-                self.w.write_event(Event::Text(BytesText::new(v)))?;
+                // Only `<`, `>` and `&` are escaped in text, as .NET's XmlWriter does.
+                self.w
+                    .write_event(Event::Text(BytesText::from_escaped(partial_escape(v))))?;
                 self.end(name)
             }
         }
