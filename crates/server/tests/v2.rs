@@ -71,6 +71,21 @@ impl V2 {
         .await
     }
 
+    /// The Ids of one JSON search page.
+    async fn page_ids(&self, extra: &str) -> Vec<String> {
+        let (status, body) = self
+            .get(self.url("/api/v2/user/search", "json", extra))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        v["Users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["Id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// How many users the tenant has, read straight from the directory.
     async fn count(&self) -> u64 {
         self.app
@@ -674,6 +689,20 @@ async fn search_pages_tile_the_result(backend: Backend) {
     let root = parse_xml(&body);
     assert!(root.child("Users").children.is_empty());
     assert_eq!(root.child("TotalRows").text, "18");
+
+    // A user deleted between pages does not shift the next page (PageNo is answered from
+    // the keyset the previous page left): page 1 starts right after page 0's last user.
+    let first = v2.page_ids("Name=tiler&PageSize=3&PageNo=0").await;
+    assert_eq!(first, expected[..3]);
+    let (status, _) = v2
+        .delete(v2.url("/api/v2/user", "json", &format!("Id={}", first[0])))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        v2.page_ids("Name=tiler&PageSize=3&PageNo=1").await,
+        expected[3..6],
+        "no gap after a delete"
+    );
 }
 
 async fn search_shapes_for_snapshots(backend: Backend) {
@@ -973,6 +1002,21 @@ async fn refused_calls_change_nothing(backend: Backend) {
         assert_eq!(status, 409, "{body}");
         assert!(body.contains("ExternalId"), "{body}");
 
+        // A body over the limit: 413 in the envelope.
+        let big = format!(
+            "<User><FirstName>{}</FirstName></User>",
+            "x".repeat(300 * 1024)
+        );
+        let (status, body) = v2
+            .post(
+                v2.url("/api/v2/user", format, ""),
+                Some("application/xml"),
+                &big,
+            )
+            .await;
+        assert_eq!(status, 413, "{body}");
+        assert_error(format, &body, "RequestEntityTooLarge");
+
         // A PUT is no v2 call.
         let r = v2
             .app
@@ -1021,6 +1065,36 @@ async fn refused_calls_change_nothing(backend: Backend) {
 
 fn uuid_like() -> String {
     "3f2504e0-4f89-41d3-9a0c-0305e82c3301".into()
+}
+
+async fn key_and_company_in_the_body(backend: Backend) {
+    let v2 = V2::new(backend).await;
+    let url = v2.app.url("/api/v2/user?format=json");
+    let body = format!(
+        "<User><CompanyId>{}</CompanyId><IntegrationKey>{}</IntegrationKey>\
+         <FirstName>Kay</FirstName><LastName>Body</LastName><Email>kay@example.com</Email>\
+         <DoNotEmail>true</DoNotEmail></User>",
+        v2.tenant.0, v2.key
+    );
+    let (status, answer) = v2.post(url.clone(), Some("application/xml"), &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(!answer.contains(&v2.key), "the key is never echoed");
+    let wrong = body.replace(&v2.key, "nope");
+    let (status, answer) = v2.post(url, Some("application/xml"), &wrong).await;
+    assert_eq!(status, 401, "{answer}");
+    let search = v2.app.url("/api/v2/user/search?format=json");
+    let (status, answer) = v2
+        .post(
+            search,
+            Some("application/json"),
+            &json!({"CompanyId": v2.tenant.0, "IntegrationKey": v2.key, "Name": "kay"}).to_string(),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&answer).unwrap()["TotalRows"],
+        1
+    );
 }
 
 async fn tenants_do_not_see_each_other(backend: Backend) {
@@ -1147,5 +1221,6 @@ backend_tests!(
     search_parameters_are_checked,
     refused_calls_change_nothing,
     tenants_do_not_see_each_other,
+    key_and_company_in_the_body,
     emails_follow_do_not_email,
 );
