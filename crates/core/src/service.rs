@@ -1123,6 +1123,43 @@ impl Directory {
             .replace_ticket(actor.tenant, user.id, fresh, email, now())
             .await
     }
+
+    /// Creates a user whose password must be set again through activation (v2
+    /// `ResetPassword`): the user (password expired), a ticket and, when `send_email`, the
+    /// activation email commit in one transaction, whatever the user's status.
+    pub async fn create_user_with_reset(
+        &self,
+        actor: &Actor,
+        mut new: NewUser,
+        send_email: bool,
+    ) -> CoreResult<User> {
+        Self::require_admin(actor)?;
+        new.password_expired = true;
+        let (record, password, memorable) = self.parse_new(actor, new)?;
+        self.check_role(actor.tenant, record.role_number).await?;
+        let tenant = self.tenant(actor.tenant).await?;
+        let ticket = crypto::random_token();
+        let emails = if send_email {
+            vec![self.activation_email(&tenant, record.email.as_str(), &record.names.full, &ticket)]
+        } else {
+            Vec::new()
+        };
+        let ticket = NewTicket {
+            token_hash: crypto::token_hash(&ticket),
+            expires_at: after(self.settings.activation_ttl),
+        };
+        let secrets = self.secrets_for(password, memorable).await?;
+        let audit = Self::audit(
+            actor,
+            AuditAction::Create,
+            UserId(0),
+            record.uuid,
+            &record.email,
+        );
+        self.store
+            .insert_user(record, secrets, audit, Some(ticket), emails, now())
+            .await
+    }
 }
 
 fn profile_texts(p: &Profile) -> [&Option<String>; 9] {

@@ -1,0 +1,179 @@
+//! The v2 error: a status and a ServiceStack `ResponseStatus`. Every failure of this dialect
+//! becomes one of these, in one place, so no path can answer with a bare text or a trace.
+
+use actix_web::http::StatusCode;
+use rosetta_core::{CoreError, UniqueField};
+
+use crate::wire::{ResponseError, ResponseStatus};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct V2Error {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub errors: Vec<ResponseError>,
+}
+
+impl V2Error {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// A validation failure of one member: `ValidationException` with one field error.
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::fields(vec![(field.to_owned(), code.to_owned(), message.into())])
+    }
+
+    /// Several member failures at once (e.g. every missing required member of a create).
+    pub fn fields(errors: Vec<(String, String, String)>) -> Self {
+        let message = errors
+            .first()
+            .map(|(_, _, m)| m.clone())
+            .unwrap_or_else(|| "the request is not valid".into());
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "ValidationException",
+            message,
+            errors: errors
+                .into_iter()
+                .map(|(field_name, error_code, message)| ResponseError {
+                    error_code,
+                    field_name,
+                    message,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "CompanyId and IntegrationKey do not identify a company",
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NotFound", "User not found")
+    }
+
+    pub fn unsupported_media_type(media: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            format!(
+                "Content-Type '{media}' is not supported: send application/json or application/xml"
+            ),
+        )
+    }
+
+    pub fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLarge",
+            "the request body is too large",
+        )
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "this method is not supported on this path",
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "an internal error occurred",
+        )
+    }
+
+    pub fn response_status(&self) -> ResponseStatus {
+        ResponseStatus {
+            error_code: self.code.to_owned(),
+            message: self.message.clone(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+/// The v2 member a canonical field name (MAPPING.md) is written as.
+pub fn member_name(canonical: &str) -> &'static str {
+    match canonical {
+        // The username defaults to the email in v2, so a clash of either is a clash of Email.
+        "email" | "username" => "Email",
+        "first_name" | "full_name" => "FirstName",
+        "last_name" => "LastName",
+        "password" => "Password",
+        "external_id" => "ExternalId",
+        "website_role" => "WebsiteRole",
+        "groups" => "Groups",
+        "folders" => "Folders",
+        "devices" => "UserDevices",
+        "status" => "Status",
+        _ => "User",
+    }
+}
+
+impl From<CoreError> for V2Error {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::Validation { field, message } => {
+                let member = member_name(field);
+                Self::field(member, "InvalidValue", format!("{member} {message}"))
+            }
+            CoreError::Conflict(which) => {
+                let member = match which {
+                    UniqueField::Username | UniqueField::Email => "Email",
+                    UniqueField::ExternalId => "ExternalId",
+                };
+                let message = format!("a user with this {member} already exists");
+                Self {
+                    status: StatusCode::CONFLICT,
+                    code: "Conflict",
+                    message: message.clone(),
+                    errors: vec![ResponseError {
+                        error_code: "Conflict".into(),
+                        field_name: member.into(),
+                        message,
+                    }],
+                }
+            }
+            CoreError::NotFound => Self::not_found(),
+            CoreError::VersionConflict { .. } => Self::new(
+                StatusCode::CONFLICT,
+                "Conflict",
+                "the user changed while this request ran; try again",
+            ),
+            CoreError::Forbidden(reason) => Self::new(StatusCode::FORBIDDEN, "Forbidden", reason),
+            CoreError::Unauthorized => Self::unauthorized(),
+            CoreError::Locked => {
+                Self::new(StatusCode::FORBIDDEN, "Locked", "the account is locked")
+            }
+            CoreError::Unavailable(detail) => {
+                tracing::error!(error = %detail, "v2: store unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "ServiceUnavailable",
+                    "the service is unavailable; try again later",
+                )
+            }
+            CoreError::Internal(detail) => {
+                tracing::error!(error = %detail, "v2: internal error");
+                Self::internal()
+            }
+        }
+    }
+}
