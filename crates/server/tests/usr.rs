@@ -4,7 +4,8 @@
 use insta::assert_json_snapshot;
 use reqwest::Method;
 use rosetta_testkit::rosetta_core::{
-    Actor, Cursor, LoginCheck, Status, TenantId, User, UserFilter, UserKey,
+    Actor, CreateOptions, Cursor, LoginCheck, NameInput, NewUser, Status, TenantId, User,
+    UserFilter, UserId, UserKey,
 };
 use rosetta_testkit::{backend_tests, spawn_app, spawn_app_with, Backend, TestApp};
 use serde_json::{json, Value};
@@ -19,6 +20,7 @@ const JS: Option<&str> = Some("text/javascript");
 struct Answer {
     status: u16,
     content_type: String,
+    text: String,
     body: Value,
 }
 
@@ -48,10 +50,12 @@ async fn send(
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
     let text = res.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text:?}"));
+    let body =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{status} not JSON: {text:?}"));
     Answer {
         status,
         content_type,
+        text,
         body,
     }
 }
@@ -64,7 +68,12 @@ async fn get(app: &TestApp, path: &str, token: &str) -> Answer {
 /// write at all shows as a difference.
 async fn all_users(app: &TestApp, tenant: TenantId) -> Vec<User> {
     app.directory
-        .list_users(&Actor::cli(tenant), &UserFilter::all(), Cursor::Start, 10_000)
+        .list_users(
+            &Actor::cli(tenant),
+            &UserFilter::all(),
+            Cursor::Start,
+            10_000,
+        )
         .await
         .unwrap()
         .users
@@ -111,6 +120,13 @@ async fn document_examples(backend: Backend) {
         assert_eq!(added.content_type, "application/json");
         assert_json_snapshot!("add_user_created", added.body, {".id" => "[id]"});
         let id = added.body["id"].as_i64().unwrap();
+        // Members in the document's order, exactly as the wire carries them.
+        assert_eq!(
+            added.text,
+            format!(
+                r#"{{"id":{id},"contactName":"John Doe","emailAddress":"jhn.doe@example.com","defaultAccountId":1,"username":"test","active":1}}"#
+            )
+        );
         assert!(verifies(&app, "test", "test").await);
 
         let read = get(&app, &format!("/usr/{id}"), &token).await;
@@ -142,13 +158,16 @@ async fn document_examples(backend: Backend) {
         assert_json_snapshot!("modify_user", modified.body, {".id" => "[id]"});
         let stored = app
             .directory
-            .get_user(&Actor::cli(tenant), UserKey::Id(rosetta_testkit::rosetta_core::UserId(id)))
+            .get_user(&Actor::cli(tenant), UserKey::Id(UserId(id)))
             .await
             .unwrap();
         assert_eq!(stored.status, Status::Inactive);
         assert_eq!(stored.names.first, "John");
         assert_eq!(stored.names.last, "Doe modified");
-        assert_eq!(get(&app, &format!("/usr/{id}"), &token).await.body, modified.body);
+        assert_eq!(
+            get(&app, &format!("/usr/{id}"), &token).await.body,
+            modified.body
+        );
 
         let deleted = send(
             &app,
@@ -177,9 +196,7 @@ async fn list_by_account(backend: Backend) {
     let (b, _) = app.tenant("b").await;
     let token_a = app.credential(a, "usr").await;
     let token_b = app.credential(b, "usr").await;
-    let acc = |n: i64| move |u: &mut rosetta_testkit::rosetta_core::NewUser| {
-        u.default_account_id = Some(n)
-    };
+    let acc = |n: i64| move |u: &mut NewUser| u.default_account_id = Some(n);
     let a1 = app.user_with(a, "a1", "a1@example.com", "pw", acc(1)).await;
     let a2 = app.user_with(a, "a2", "a2@example.com", "pw", acc(2)).await;
     let a3 = app.user_with(a, "a3", "a3@example.com", "pw", acc(1)).await;
@@ -217,8 +234,31 @@ async fn list_by_account(backend: Backend) {
     let missing = get(&app, "/usr/987654321", &token_a).await;
     assert_eq!(theirs.status, 404);
     assert_eq!(theirs.body, missing.body);
+    // More users than one store page: the list pages through all of them.
+    let many: Vec<NewUser> = (0..520)
+        .map(|i| {
+            let mut u = NewUser::new(
+                format!("m{i}@example.com"),
+                NameInput::Full(format!("Many {i}")),
+            );
+            u.default_account_id = Some(9);
+            u
+        })
+        .collect();
+    let made = app
+        .directory
+        .create_users(&Actor::cli(a), many, CreateOptions::PLAIN)
+        .await
+        .unwrap();
+    let list = get(&app, "/pub/usr/acc/9", &token_a).await;
+    let mut want: Vec<i64> = made.iter().map(|u| u.id.0).collect();
+    want.sort_unstable();
+    assert_eq!(ids(&list.body), want);
+
     let pending = app
-        .user_with(a, "p1", "p1@example.com", "pw", |u| u.status = Status::Pending)
+        .user_with(a, "p1", "p1@example.com", "pw", |u| {
+            u.status = Status::Pending
+        })
         .await;
     let read = get(&app, &format!("/usr/{}", pending.id), &token_a).await;
     assert_eq!(read.body["active"], json!(0));
@@ -245,8 +285,16 @@ async fn partial_modify(backend: Backend) {
     // One member at a time: the others stay exactly as they were.
     let mut expect = added.body.clone();
     for (member, value, shown) in [
-        ("contactName", json!("Ann Marie Lee"), json!("Ann Marie Lee")),
-        ("emailAddress", json!("ann.lee@example.com"), json!("ann.lee@example.com")),
+        (
+            "contactName",
+            json!("Ann Marie Lee"),
+            json!("Ann Marie Lee"),
+        ),
+        (
+            "emailAddress",
+            json!("ann.lee@example.com"),
+            json!("ann.lee@example.com"),
+        ),
         ("defaultAccountId", json!(8), json!(8)),
         ("username", json!("annlee"), json!("annlee")),
         ("active", json!(false), json!(0)),
@@ -255,7 +303,15 @@ async fn partial_modify(backend: Backend) {
         ("active", json!(true), json!(1)),
     ] {
         let body = json!({ member: value }).to_string();
-        let res = send(&app, Method::PUT, &path, Some(&token), Some("text/json"), Some(&body)).await;
+        let res = send(
+            &app,
+            Method::PUT,
+            &path,
+            Some(&token),
+            Some("text/json"),
+            Some(&body),
+        )
+        .await;
         assert_eq!(res.status, 200, "{member}: {}", res.body);
         expect[member] = shown;
         assert_eq!(res.body, expect, "{member}");
@@ -284,12 +340,22 @@ async fn partial_modify(backend: Backend) {
     assert!(verifies(&app, "annlee", "new-pass").await);
 
     // Writing back what was read changes nothing (and never needs a password).
-    let res = send(&app, Method::PUT, &path, Some(&token), JS, Some(&expect.to_string())).await;
+    let res = send(
+        &app,
+        Method::PUT,
+        &path,
+        Some(&token),
+        JS,
+        Some(&expect.to_string()),
+    )
+    .await;
     assert_eq!((res.status, res.body), (200, expect.clone()));
 
     // A pending user stays pending when a client echoes its `active: 0`.
     let pending = app
-        .user_with(t, "pen", "pen@example.com", "pw", |u| u.status = Status::Pending)
+        .user_with(t, "pen", "pen@example.com", "pw", |u| {
+            u.status = Status::Pending
+        })
         .await;
     let res = send(
         &app,
@@ -309,6 +375,19 @@ async fn partial_modify(backend: Backend) {
     assert_eq!(stored.status, Status::Pending);
     assert_eq!(stored.names.full, "Pen Pal");
 }
+
+/// One refused request: name, method, path, content type, body, then the expected status,
+/// code and field.
+type Case = (
+    &'static str,
+    Method,
+    String,
+    Option<&'static str>,
+    Value,
+    u16,
+    &'static str,
+    Value,
+);
 
 async fn errors_change_nothing(backend: Backend) {
     let app = spawn_app_with(backend, |c| c.limits.body_bytes = 1024).await;
@@ -340,66 +419,198 @@ async fn errors_change_nothing(backend: Backend) {
     ] {
         let mut body = add.clone();
         body.as_object_mut().unwrap().remove(member);
-        let res = send(&app, Method::POST, "/usr/new", Some(&token), JS, Some(&body.to_string())).await;
+        let res = send(
+            &app,
+            Method::POST,
+            "/usr/new",
+            Some(&token),
+            JS,
+            Some(&body.to_string()),
+        )
+        .await;
         assert_eq!(res.status, 400, "{member}");
         assert_eq!(res.body["error"]["code"], "invalid");
         assert_eq!(res.body["error"]["field"], member);
         assert_json_snapshot!(format!("missing_{member}").as_str(), res.body);
         body[member] = Value::Null;
-        let res = send(&app, Method::PUT, "/usr/new", Some(&token), JS, Some(&body.to_string())).await;
-        assert_eq!((res.status, &res.body["error"]["field"]), (400, &json!(member)));
+        let res = send(
+            &app,
+            Method::PUT,
+            "/usr/new",
+            Some(&token),
+            JS,
+            Some(&body.to_string()),
+        )
+        .await;
+        assert_eq!(
+            (res.status, &res.body["error"]["field"]),
+            (400, &json!(member))
+        );
     }
 
-    let cases: Vec<(&str, Method, String, Option<&str>, Value, u16, &str, Value)> = vec![
+    let cases: Vec<Case> = vec![
         // name, method, path, content type, body, status, code, field
-        ("bad_email_add", Method::POST, "/usr/new".into(), JS,
+        (
+            "bad_email_add",
+            Method::POST,
+            "/usr/new".into(),
+            JS,
             json!({"contactName":"X Y","emailAddress":"not-an-email","defaultAccountId":1,"username":"xy","password":"pw"}),
-            400, "invalid", json!("emailAddress")),
-        ("bad_email_modify", Method::POST, mine.clone(), JS,
+            400,
+            "invalid",
+            json!("emailAddress"),
+        ),
+        (
+            "bad_email_modify",
+            Method::POST,
+            mine.clone(),
+            JS,
             json!({"emailAddress":"a b@example.com","password":"changed"}),
-            400, "invalid", json!("emailAddress")),
-        ("bad_active", Method::POST, mine.clone(), JS,
+            400,
+            "invalid",
+            json!("emailAddress"),
+        ),
+        (
+            "bad_active",
+            Method::POST,
+            mine.clone(),
+            JS,
             json!({"active":"yes","password":"changed"}),
-            400, "invalid", json!("active")),
-        ("bad_account", Method::PUT, "/usr/new".into(), JS,
+            400,
+            "invalid",
+            json!("active"),
+        ),
+        (
+            "bad_account",
+            Method::PUT,
+            "/usr/new".into(),
+            JS,
             json!({"contactName":"X Y","emailAddress":"xy@example.com","defaultAccountId":"one","username":"xy","password":"pw"}),
-            400, "invalid", json!("defaultAccountId")),
-        ("bad_type", Method::PUT, mine.clone(), JS,
+            400,
+            "invalid",
+            json!("defaultAccountId"),
+        ),
+        (
+            "bad_type",
+            Method::PUT,
+            mine.clone(),
+            JS,
             json!({"username":42}),
-            400, "invalid", json!("username")),
-        ("empty_contact_name", Method::PUT, mine.clone(), JS,
+            400,
+            "invalid",
+            json!("username"),
+        ),
+        (
+            "empty_contact_name",
+            Method::PUT,
+            mine.clone(),
+            JS,
             json!({"contactName":"  "}),
-            400, "invalid", json!("contactName")),
-        ("duplicate_username", Method::POST, "/usr/new".into(), JS,
+            400,
+            "invalid",
+            json!("contactName"),
+        ),
+        (
+            "duplicate_username",
+            Method::POST,
+            "/usr/new".into(),
+            JS,
             json!({"contactName":"X Y","emailAddress":"xy@example.com","defaultAccountId":1,"username":"tAKEN","password":"pw"}),
-            409, "conflict", json!("username")),
-        ("duplicate_email", Method::PUT, "/usr/new".into(), JS,
+            409,
+            "conflict",
+            json!("username"),
+        ),
+        (
+            "duplicate_email",
+            Method::PUT,
+            "/usr/new".into(),
+            JS,
             json!({"contactName":"X Y","emailAddress":"taken@EXAMPLE.com","defaultAccountId":1,"username":"xy","password":"pw"}),
-            409, "conflict", json!("emailAddress")),
-        ("unknown_id_modify", Method::POST, "/usr/987654321".into(), JS,
+            409,
+            "conflict",
+            json!("emailAddress"),
+        ),
+        (
+            "unknown_id_modify",
+            Method::POST,
+            "/usr/987654321".into(),
+            JS,
             json!({"contactName":"X Y"}),
-            404, "not_found", Value::Null),
-        ("other_tenant_modify", Method::PUT, format!("/usr/{}", theirs.id), JS,
+            404,
+            "not_found",
+            Value::Null,
+        ),
+        (
+            "other_tenant_modify",
+            Method::PUT,
+            format!("/usr/{}", theirs.id),
+            JS,
             json!({"contactName":"X Y"}),
-            404, "not_found", Value::Null),
-        ("non_numeric_id", Method::POST, "/usr/abc".into(), JS,
+            404,
+            "not_found",
+            Value::Null,
+        ),
+        (
+            "non_numeric_id",
+            Method::POST,
+            "/usr/abc".into(),
+            JS,
             json!({"contactName":"X Y"}),
-            404, "not_found", Value::Null),
-        ("unsupported_type", Method::POST, mine.clone(), Some("text/plain"),
+            404,
+            "not_found",
+            Value::Null,
+        ),
+        (
+            "unsupported_type",
+            Method::POST,
+            mine.clone(),
+            Some("text/plain"),
             json!({"contactName":"X Y"}),
-            415, "unsupported_media_type", Value::Null),
-        ("unsupported_type_add", Method::PUT, "/usr/new".into(), Some("application/x-www-form-urlencoded"),
+            415,
+            "unsupported_media_type",
+            Value::Null,
+        ),
+        (
+            "unsupported_type_add",
+            Method::PUT,
+            "/usr/new".into(),
+            Some("application/x-www-form-urlencoded"),
             json!({"contactName":"X Y"}),
-            415, "unsupported_media_type", Value::Null),
-        ("oversize", Method::POST, mine.clone(), JS,
+            415,
+            "unsupported_media_type",
+            Value::Null,
+        ),
+        (
+            "oversize",
+            Method::POST,
+            mine.clone(),
+            JS,
             json!({"contactName": "x".repeat(2000)}),
-            413, "too_large", Value::Null),
-        ("oversize_add", Method::POST, "/usr/new".into(), Some("application/json"),
+            413,
+            "too_large",
+            Value::Null,
+        ),
+        (
+            "oversize_add",
+            Method::POST,
+            "/usr/new".into(),
+            Some("application/json"),
             json!({"contactName":"X Y","emailAddress":"xy@example.com","defaultAccountId":1,"username":"xy","password":"x".repeat(2000)}),
-            413, "too_large", Value::Null),
+            413,
+            "too_large",
+            Value::Null,
+        ),
     ];
     for (name, method, path, ct, body, status, code, field) in cases {
-        let res = send(&app, method, &path, Some(&token), ct, Some(&body.to_string())).await;
+        let res = send(
+            &app,
+            method,
+            &path,
+            Some(&token),
+            ct,
+            Some(&body.to_string()),
+        )
+        .await;
         assert_eq!(res.status, status, "{name}: {}", res.body);
         assert_eq!(res.content_type, "application/json", "{name}");
         assert_eq!(res.body["error"]["code"], code, "{name}");
@@ -408,7 +619,10 @@ async fn errors_change_nothing(backend: Backend) {
     }
 
     // Broken JSON and a body that is not an object.
-    for (name, body) in [("broken_json", "{\"contactName\":"), ("not_an_object", "[1,2]")] {
+    for (name, body) in [
+        ("broken_json", "{\"contactName\":"),
+        ("not_an_object", "[1,2]"),
+    ] {
         let res = send(&app, Method::POST, &mine, Some(&token), JS, Some(body)).await;
         assert_eq!(res.status, 400, "{name}");
         assert_json_snapshot!(name, res.body);
@@ -416,13 +630,29 @@ async fn errors_change_nothing(backend: Backend) {
 
     // Unknown ids on every method; another tenant's user exactly like a missing one.
     let missing = get(&app, "/usr/987654321", &token).await;
-    for path in [format!("/usr/{}", theirs.id), "/usr/abc".into(), "/usr/new".into()] {
+    for path in [
+        format!("/usr/{}", theirs.id),
+        "/usr/abc".into(),
+        "/usr/new".into(),
+    ] {
         for method in [Method::GET, Method::DELETE] {
             let res = send(&app, method.clone(), &path, Some(&token), None, None).await;
-            assert_eq!((res.status, &res.body), (404, &missing.body), "{method} {path}");
+            assert_eq!(
+                (res.status, &res.body),
+                (404, &missing.body),
+                "{method} {path}"
+            );
         }
     }
-    let res = send(&app, Method::DELETE, "/usr/987654321", Some(&token), None, None).await;
+    let res = send(
+        &app,
+        Method::DELETE,
+        "/usr/987654321",
+        Some(&token),
+        None,
+        None,
+    )
+    .await;
     assert_eq!((res.status, &res.body), (404, &missing.body));
 
     // Missing, malformed, wrong and other-dialect tokens: 401 on every route.
@@ -441,7 +671,12 @@ async fn errors_change_nothing(backend: Backend) {
         .unwrap();
     assert_eq!(basic.status(), 401);
     assert_eq!(
-        basic.headers().get("www-authenticate").unwrap().to_str().unwrap(),
+        basic
+            .headers()
+            .get("www-authenticate")
+            .unwrap()
+            .to_str()
+            .unwrap(),
         "Bearer"
     );
     let routes: [(Method, &str); 7] = [

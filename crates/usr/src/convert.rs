@@ -1,9 +1,7 @@
 //! usr JSON <-> the core's user. Every struct is destructured without `..`, so a field added
 //! to either side fails to compile here until someone decides what usr does with it.
 
-use rosetta_core::{
-    Device, Names, NameInput, NewUser, Profile, Status, User, UserPatch,
-};
+use rosetta_core::{Device, NameInput, Names, NewUser, Profile, Status, User, UserPatch};
 use serde_json::Value;
 
 use crate::errors::UsrError;
@@ -153,9 +151,7 @@ pub fn patch(body: UserIn, current: Status) -> Result<UserPatch, UsrError> {
     let name = contact_name
         .map(|v| text("contactName", v).map(NameInput::Full))
         .transpose()?;
-    let email = email_address
-        .map(|v| text("emailAddress", v))
-        .transpose()?;
+    let email = email_address.map(|v| text("emailAddress", v)).transpose()?;
     let default_account_id = default_account_id.map(account_id).transpose()?;
     let username = username.map(|v| text("username", v)).transpose()?;
     let password = password.map(|v| text("password", v)).transpose()?;

@@ -42,11 +42,7 @@ impl UsrError {
     }
 
     pub fn not_found() -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "No such user exists.",
-        )
+        Self::new(StatusCode::NOT_FOUND, "not_found", "No such user exists.")
     }
 
     pub fn unsupported_media_type(got: &str) -> Self {
@@ -180,7 +176,13 @@ impl From<CoreError> for UsrError {
 
 impl std::fmt::Display for UsrError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
     }
 }
 
@@ -220,7 +222,10 @@ mod tests {
         let e = UsrError::from(CoreError::invalid("full_name", "must not be empty"));
         assert_eq!(e.field, Some("contactName"));
         let e = UsrError::from(CoreError::Conflict(UniqueField::Email));
-        assert_eq!((e.status, e.field), (StatusCode::CONFLICT, Some("emailAddress")));
+        assert_eq!(
+            (e.status, e.field),
+            (StatusCode::CONFLICT, Some("emailAddress"))
+        );
     }
 
     #[test]

@@ -87,7 +87,11 @@ async fn authenticate(req: &HttpRequest, dir: &Directory) -> Result<Actor, UsrEr
 }
 
 /// Checks the media type before reading, then reads within `limits.body_bytes`.
-async fn user_body(req: &HttpRequest, payload: Payload, limits: &Limits) -> Result<UserIn, UsrError> {
+async fn user_body(
+    req: &HttpRequest,
+    payload: Payload,
+    limits: &Limits,
+) -> Result<UserIn, UsrError> {
     let media = media_type(req);
     if !matches!(
         media.as_str(),
