@@ -1,17 +1,31 @@
 #![doc = include_str!("../README.md")]
 
-use actix_web::web::ServiceConfig;
+mod convert;
+mod errors;
+mod routes;
+mod wire;
+
 use rosetta_dialect::{Dialect, Route};
 
-/// The routes this dialect serves, relative to its prefix.
-pub const ROUTES: &[Route] = &[];
+pub use errors::UsrError;
+pub use wire::{UserIn, UserOut};
 
-/// Not built yet: mounted so the server's plumbing is in place, serving nothing.
+/// The routes this dialect serves, relative to its prefix.
+pub const ROUTES: &[Route] = &[
+    Route::new("GET", "/pub/usr/acc/{accountId}"),
+    // The document's own example of getUserListByAccountId omits `/pub`.
+    Route::new("GET", "/usr/acc/{accountId}"),
+    Route::new("POST", "/usr/new"),
+    Route::new("PUT", "/usr/new"),
+    Route::new("GET", "/usr/{userId}"),
+    Route::new("POST", "/usr/{userId}"),
+    Route::new("PUT", "/usr/{userId}"),
+    Route::new("DELETE", "/usr/{userId}"),
+];
+
 pub const DIALECT: Dialect = Dialect {
     name: "usr",
     default_prefix: "",
     routes: ROUTES,
-    configure,
+    configure: routes::configure,
 };
-
-fn configure(_cfg: &mut ServiceConfig) {}
