@@ -20,8 +20,6 @@ use crate::config::Config;
 
 /// How long a claimed message is ours before another sender may try it.
 const LEASE: Duration = Duration::from_secs(120);
-/// Backoff after the n-th failure: 2^n seconds, at most this.
-const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
 pub fn spawn(config: &Config, directory: Arc<Directory>) -> Vec<tokio::task::JoinHandle<()>> {
     let transport = match config.email.transport.as_str() {
@@ -38,6 +36,7 @@ pub fn spawn(config: &Config, directory: Arc<Directory>) -> Vec<tokio::task::Joi
         transport,
         from: config.email.from.clone(),
         poll: config.email.poll_interval,
+        max_backoff: config.email.max_backoff,
     };
     vec![tokio::spawn(sender.run())]
 }
@@ -52,6 +51,8 @@ struct Sender {
     transport: Transport,
     from: String,
     poll: Duration,
+    /// Backoff after the n-th failure: 2^n seconds, at most this (`email.max_backoff`).
+    max_backoff: Duration,
 }
 
 impl Sender {
@@ -81,7 +82,7 @@ impl Sender {
                 }
                 Err(reason) => {
                     let exp = u32::try_from(email.attempts.clamp(0, 16)).unwrap_or(16);
-                    let backoff = Duration::from_secs(2u64.pow(exp)).min(MAX_BACKOFF);
+                    let backoff = Duration::from_secs(2u64.pow(exp)).min(self.max_backoff);
                     let next = Utc::now() + chrono::Duration::from_std(backoff).unwrap_or_default();
                     tracing::warn!(id = email.id, attempts = email.attempts + 1, %reason, "outbox: delivery failed, will retry");
                     store.mark_email_failed(email.id, &reason, next).await?;

@@ -5,17 +5,18 @@ use async_trait::async_trait;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use rosetta_core::{
-    AuditAction, AuditRecord, CoreError, CoreResult, Credential, Cursor, NewAudit, NewEmail,
-    NewSession, NewTicket, OutboxEmail, Page, Redeem, RedeemOutcome, Role, SecretChange, Session,
-    SessionKind, Status, Store, Tenant, TenantId, Timestamp, User, UserFilter, UserId, UserKey,
-    UserRecord, UserSecrets,
+    Asset, AuditAction, AuditRecord, Booking, CoreError, CoreResult, Credential, Cursor, NewAudit,
+    NewBooking, NewEmail, NewSession, NewTicket, OutboxEmail, Page, Redeem, RedeemOutcome, Role,
+    SecretChange, Session, SessionKind, Status, Store, Tenant, TenantId, Timestamp, User,
+    UserFilter, UserId, UserKey, UserRecord, UserSecrets,
 };
 
 use crate::db::{Db, DbConn};
 use crate::error::StoreError;
 use crate::rows::{from_millis, millis, AuditRow, SessionRow, UserRow, UserValues};
 use crate::schema::{
-    audit_log, credentials, outbox, roles, sessions, settings, tenants, tickets, users,
+    audit_log, bookings, credentials, outbox, roles, sessions, settings, tenants, tickets,
+    user_assets, users,
 };
 
 type Backend = <DbConn as Connection>::Backend;
@@ -969,4 +970,196 @@ impl Store for DieselStore {
             })
             .await?)
     }
+
+    async fn user_assets(&self, tenant: TenantId, user: UserId) -> CoreResult<Vec<Asset>> {
+        Ok(self
+            .db
+            .run(move |conn| {
+                require_user(conn, tenant, user)?;
+                let rows: Vec<AssetRow> = user_assets::table
+                    .filter(user_assets::user_id.eq(user.0))
+                    .order(user_assets::tag)
+                    .select(ASSET_COLUMNS)
+                    .load(conn)?;
+                rows.into_iter().map(asset_from_row).collect()
+            })
+            .await?)
+    }
+
+    async fn user_asset(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        tag: &str,
+    ) -> CoreResult<Option<Asset>> {
+        let tag = tag.to_owned();
+        Ok(self
+            .db
+            .run(move |conn| {
+                require_user(conn, tenant, user)?;
+                let row: Option<AssetRow> = user_assets::table
+                    .filter(user_assets::user_id.eq(user.0))
+                    .filter(user_assets::tag.eq(&tag))
+                    .select(ASSET_COLUMNS)
+                    .first(conn)
+                    .optional()?;
+                row.map(asset_from_row).transpose()
+            })
+            .await?)
+    }
+
+    async fn put_user_asset(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        tag: &str,
+        data: &str,
+        now: Timestamp,
+    ) -> CoreResult<(Asset, bool)> {
+        let (tag, data) = (tag.to_owned(), data.to_owned());
+        Ok(self
+            .db
+            .write(move |conn| {
+                require_user(conn, tenant, user)?;
+                let target = user_assets::table
+                    .filter(user_assets::user_id.eq(user.0))
+                    .filter(user_assets::tag.eq(&tag));
+                let updated = diesel::update(target)
+                    .set((
+                        user_assets::data.eq(&data),
+                        user_assets::updated_at.eq(millis(now)),
+                    ))
+                    .execute(conn)?;
+                if updated == 0 {
+                    diesel::insert_into(user_assets::table)
+                        .values((
+                            user_assets::tenant_id.eq(tenant.0),
+                            user_assets::user_id.eq(user.0),
+                            user_assets::tag.eq(&tag),
+                            user_assets::data.eq(&data),
+                            user_assets::created_at.eq(millis(now)),
+                            user_assets::updated_at.eq(millis(now)),
+                        ))
+                        .execute(conn)?;
+                }
+                let row: AssetRow = target.select(ASSET_COLUMNS).first(conn)?;
+                Ok((asset_from_row(row)?, updated == 0))
+            })
+            .await?)
+    }
+
+    async fn insert_booking(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        booking: NewBooking,
+        now: Timestamp,
+    ) -> CoreResult<Booking> {
+        Ok(self
+            .db
+            .write(move |conn| {
+                require_user(conn, tenant, user)?;
+                let row: BookingRow = diesel::insert_into(bookings::table)
+                    .values((
+                        bookings::tenant_id.eq(tenant.0),
+                        bookings::user_id.eq(user.0),
+                        bookings::asset.eq(&booking.asset),
+                        bookings::starts_at.eq(millis(booking.start)),
+                        bookings::ends_at.eq(millis(booking.end)),
+                        bookings::created_at.eq(millis(now)),
+                    ))
+                    .returning(BOOKING_COLUMNS)
+                    .get_result(conn)?;
+                booking_from_row(row)
+            })
+            .await?)
+    }
+
+    async fn bookings_overlapping(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> CoreResult<Vec<Booking>> {
+        Ok(self
+            .db
+            .run(move |conn| {
+                require_user(conn, tenant, user)?;
+                let rows: Vec<BookingRow> = bookings::table
+                    .filter(bookings::user_id.eq(user.0))
+                    .filter(bookings::starts_at.lt(millis(to)))
+                    .filter(bookings::ends_at.gt(millis(from)))
+                    .order((bookings::starts_at, bookings::id))
+                    .select(BOOKING_COLUMNS)
+                    .load(conn)?;
+                rows.into_iter().map(booking_from_row).collect()
+            })
+            .await?)
+    }
+}
+
+/// `NotFound` unless the user exists in `tenant`, so assets and bookings never cross tenants.
+fn require_user(conn: &mut DbConn, tenant: TenantId, user: UserId) -> Result<(), StoreError> {
+    let n: i64 = users::table
+        .filter(users::tenant_id.eq(tenant.0))
+        .filter(users::id.eq(user.0))
+        .select(count_star())
+        .get_result(conn)?;
+    if n == 0 {
+        return Err(CoreError::NotFound.into());
+    }
+    Ok(())
+}
+
+type AssetRow = (String, String, i64, i64);
+const ASSET_COLUMNS: (
+    user_assets::tag,
+    user_assets::data,
+    user_assets::created_at,
+    user_assets::updated_at,
+) = (
+    user_assets::tag,
+    user_assets::data,
+    user_assets::created_at,
+    user_assets::updated_at,
+);
+
+fn asset_from_row((tag, data, created, updated): AssetRow) -> Result<Asset, StoreError> {
+    Ok(Asset {
+        tag,
+        data,
+        created_at: from_millis(created)?,
+        updated_at: from_millis(updated)?,
+    })
+}
+
+type BookingRow = (i64, i64, String, i64, i64, i64);
+const BOOKING_COLUMNS: (
+    bookings::id,
+    bookings::user_id,
+    bookings::asset,
+    bookings::starts_at,
+    bookings::ends_at,
+    bookings::created_at,
+) = (
+    bookings::id,
+    bookings::user_id,
+    bookings::asset,
+    bookings::starts_at,
+    bookings::ends_at,
+    bookings::created_at,
+);
+
+fn booking_from_row(
+    (id, user_id, asset, start, end, created): BookingRow,
+) -> Result<Booking, StoreError> {
+    Ok(Booking {
+        id,
+        user_id: UserId(user_id),
+        asset,
+        start: from_millis(start)?,
+        end: from_millis(end)?,
+        created_at: from_millis(created)?,
+    })
 }
