@@ -21,10 +21,14 @@ struct Reply {
     text: String,
 }
 
-async fn call(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Reply {
-    let mut req = app
-        .client
-        .request(method, app.url(&format!("/keaz{path}")));
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> Reply {
+    let mut req = app.client.request(method, app.url(&format!("/keaz{path}")));
     if !token.is_empty() {
         req = req.header("token", token);
     }
@@ -71,7 +75,13 @@ async fn csv(app: &TestApp, token: &str, content_type: &str, body: Vec<u8>) -> R
 }
 
 async fn login(app: &TestApp, email: &str, password: &str) -> String {
-    let r = post(app, "/login", "", json!({"email": email, "password": password})).await;
+    let r = post(
+        app,
+        "/login",
+        "",
+        json!({"email": email, "password": password}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     r.body["token"].as_str().unwrap().to_owned()
 }
@@ -139,14 +149,31 @@ async fn login_and_tokens(backend: Backend) {
     let app = spawn_app(backend).await;
     let c = company(&app, "Acme Fleet", "acme.test").await;
 
-    let r = post(&app, "/login", "", json!({"email": "ROOT@acme.test", "password": PW})).await;
+    let r = post(
+        &app,
+        "/login",
+        "",
+        json!({"email": "ROOT@acme.test", "password": PW}),
+    )
+    .await;
     assert_eq!(r.status, 200);
     snap!("login", &r.body);
-    let r = get(&app, &format!("/login?email=root%40acme.test&password={PW}"), "").await;
+    let r = get(
+        &app,
+        &format!("/login?email=root%40acme.test&password={PW}"),
+        "",
+    )
+    .await;
     assert_eq!(r.status, 200);
     let query_token = r.body["token"].as_str().unwrap().to_owned();
 
-    let r = post(&app, "/login", "", json!({"email": "root@acme.test", "password": "nope"})).await;
+    let r = post(
+        &app,
+        "/login",
+        "",
+        json!({"email": "root@acme.test", "password": "nope"}),
+    )
+    .await;
     assert_eq!(r.status, 401);
     snap!("login_rejected", &r.body);
     let r = post(&app, "/login", "", json!({"email": "root@acme.test"})).await;
@@ -166,10 +193,23 @@ async fn login_and_tokens(backend: Backend) {
     // Reads need any active user; writes an administrator.
     let r = get(&app, "/users", &c.reader).await;
     assert_eq!(r.status, 200);
-    let r = post(&app, "/user", &c.reader, json!({"name": "X", "email": "x@acme.test"})).await;
+    let r = post(
+        &app,
+        "/user",
+        &c.reader,
+        json!({"name": "X", "email": "x@acme.test"}),
+    )
+    .await;
     assert_eq!(r.status, 403);
     snap!("forbidden", &r.body);
-    let r = call(&app, Method::DELETE, &format!("/user/{}", c.root.id), &c.reader, None).await;
+    let r = call(
+        &app,
+        Method::DELETE,
+        &format!("/user/{}", c.root.id),
+        &c.reader,
+        None,
+    )
+    .await;
     assert_eq!(r.status, 403);
 
     let r = get(&app, "/user/not-a-number", &c.reader).await;
@@ -212,7 +252,13 @@ async fn create_and_activate_by_file(backend: Backend) {
     let id = r.body["id"].as_i64().unwrap();
 
     // A pending user cannot log in.
-    let r = post(&app, "/login", "", json!({"email": "pat@example.com", "password": "x"})).await;
+    let r = post(
+        &app,
+        "/login",
+        "",
+        json!({"email": "pat@example.com", "password": "x"}),
+    )
+    .await;
     assert_eq!(r.status, 401);
 
     let emails = app.wait_for_emails(1).await;
@@ -230,19 +276,40 @@ async fn create_and_activate_by_file(backend: Backend) {
     assert_eq!(r.status, 400);
     snap!("activate_needs_password", &r.body);
     let r = get(&app, &format!("/user/{id}"), &c.reader).await;
-    assert_eq!(r.body["status"], "pending", "a refused activation changes nothing");
+    assert_eq!(
+        r.body["status"], "pending",
+        "a refused activation changes nothing"
+    );
 
-    let r = post(&app, &format!("/activate/{ticket}"), "", json!({"password": "n3w-pass"})).await;
+    let r = post(
+        &app,
+        &format!("/activate/{ticket}"),
+        "",
+        json!({"password": "n3w-pass"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     snap!("activated", &r.body);
     assert_eq!(r.body["status"], "active");
 
     // Used once: a second use is 404 and changes nothing (the first password stays).
-    let r = post(&app, &format!("/activate/{ticket}"), "", json!({"password": "other"})).await;
+    let r = post(
+        &app,
+        &format!("/activate/{ticket}"),
+        "",
+        json!({"password": "other"}),
+    )
+    .await;
     assert_eq!(r.status, 404);
     let r = get(&app, &format!("/activate/{ticket}"), "").await;
     assert_eq!(r.status, 404);
-    let r = post(&app, "/login", "", json!({"email": "pat@example.com", "password": "other"})).await;
+    let r = post(
+        &app,
+        "/login",
+        "",
+        json!({"email": "pat@example.com", "password": "other"}),
+    )
+    .await;
     assert_eq!(r.status, 401);
     login(&app, "pat@example.com", "n3w-pass").await;
 
@@ -258,25 +325,49 @@ async fn expired_ticket_is_refused(backend: Backend) {
     })
     .await;
     let c = company(&app, "Acme Fleet", "acme.test").await;
-    let r = post(&app, "/user", &c.admin, json!({"name": "Late", "email": "late@acme.test"})).await;
+    let r = post(
+        &app,
+        "/user",
+        &c.admin,
+        json!({"name": "Late", "email": "late@acme.test"}),
+    )
+    .await;
     assert_eq!(r.status, 201);
     let id = r.body["id"].as_i64().unwrap();
     let ticket = app.wait_for_emails(1).await[0].ticket().unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let r = get(&app, &format!("/activate/{ticket}"), "").await;
     assert_eq!(r.status, 404);
-    let r = post(&app, &format!("/activate/{ticket}"), "", json!({"password": "pw12"})).await;
+    let r = post(
+        &app,
+        &format!("/activate/{ticket}"),
+        "",
+        json!({"password": "pw12"}),
+    )
+    .await;
     assert_eq!(r.status, 404);
     let r = get(&app, &format!("/user/{id}"), &c.reader).await;
     assert_eq!(r.body["status"], "pending");
-    let r = post(&app, "/login", "", json!({"email": "late@acme.test", "password": "pw12"})).await;
+    let r = post(
+        &app,
+        "/login",
+        "",
+        json!({"email": "late@acme.test", "password": "pw12"}),
+    )
+    .await;
     assert_eq!(r.status, 401, "no password was set");
 }
 
 async fn resend_voids_the_old_ticket(backend: Backend) {
     let app = spawn_app(backend).await;
     let c = company(&app, "Acme Fleet", "acme.test").await;
-    let r = post(&app, "/user", &c.admin, json!({"name": "Sam", "email": "sam@acme.test"})).await;
+    let r = post(
+        &app,
+        "/user",
+        &c.admin,
+        json!({"name": "Sam", "email": "sam@acme.test"}),
+    )
+    .await;
     let id = r.body["id"].as_i64().unwrap();
     let first = app.wait_for_emails(1).await[0].ticket().unwrap();
 
@@ -290,11 +381,23 @@ async fn resend_voids_the_old_ticket(backend: Backend) {
     let second = emails[1].ticket().unwrap();
     assert_ne!(first, second);
 
-    let r = post(&app, &format!("/activate/{first}"), "", json!({"password": "pw12"})).await;
+    let r = post(
+        &app,
+        &format!("/activate/{first}"),
+        "",
+        json!({"password": "pw12"}),
+    )
+    .await;
     assert_eq!(r.status, 404, "the replaced ticket is void");
     let r = get(&app, &format!("/user/{id}"), &c.reader).await;
     assert_eq!(r.body["status"], "pending");
-    let r = post(&app, &format!("/activate/{second}"), "", json!({"password": "pw12"})).await;
+    let r = post(
+        &app,
+        &format!("/activate/{second}"),
+        "",
+        json!({"password": "pw12"}),
+    )
+    .await;
     assert_eq!(r.status, 200);
     // Only while pending.
     let r = post(&app, &format!("/user/{id}/resend"), &c.admin, json!({})).await;
@@ -348,7 +451,10 @@ async fn start_smtp(port: u16, work: &Path, out: &Path) -> tokio::process::Child
         .spawn()
         .expect("python3 with aiosmtpd (pip install aiosmtpd)");
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return child;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -381,7 +487,13 @@ async fn smtp_delivery_survives_an_outage(backend: Backend) {
 
     // The mail server is down: users are still created, their mail waits in the outbox.
     for who in ["ann", "bob"] {
-        let r = post(&app, "/user", &c.admin, json!({"name": who, "email": format!("{who}@acme.test")})).await;
+        let r = post(
+            &app,
+            "/user",
+            &c.admin,
+            json!({"name": who, "email": format!("{who}@acme.test")}),
+        )
+        .await;
         assert_eq!(r.status, 201, "{}", r.text);
     }
     let r = get(&app, "/users", &c.reader).await;
@@ -392,7 +504,13 @@ async fn smtp_delivery_survives_an_outage(backend: Backend) {
     let _smtp = start_smtp(port, work.path(), &out).await;
     let got = wait_for_smtp(&out, 2).await;
     assert_eq!(got.len(), 2, "{got:?}");
-    let r = post(&app, "/user", &c.admin, json!({"name": "Cy", "email": "cy@acme.test"})).await;
+    let r = post(
+        &app,
+        "/user",
+        &c.admin,
+        json!({"name": "Cy", "email": "cy@acme.test"}),
+    )
+    .await;
     assert_eq!(r.status, 201);
     let got = wait_for_smtp(&out, 3).await;
     // Exactly once each, also after more polls.
@@ -402,15 +520,28 @@ async fn smtp_delivery_survives_an_outage(backend: Backend) {
     let to: BTreeSet<String> = got.iter().map(|e| e.to.clone()).collect();
     assert_eq!(
         to,
-        BTreeSet::from(["ann@acme.test".to_owned(), "bob@acme.test".into(), "cy@acme.test".into()])
+        BTreeSet::from([
+            "ann@acme.test".to_owned(),
+            "bob@acme.test".into(),
+            "cy@acme.test".into()
+        ])
     );
-    assert!(app.emails().is_empty(), "nothing went to the file transport");
+    assert!(
+        app.emails().is_empty(),
+        "nothing went to the file transport"
+    );
 
     // The ticket that came through SMTP activates its user.
     let cy = got.iter().find(|e| e.to == "cy@acme.test").unwrap();
     assert!(cy.subject.contains("Acme Fleet"));
     let ticket = cy.ticket().unwrap();
-    let r = post(&app, &format!("/activate/{ticket}"), "", json!({"password": "pw12"})).await;
+    let r = post(
+        &app,
+        &format!("/activate/{ticket}"),
+        "",
+        json!({"password": "pw12"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     login(&app, "cy@acme.test", "pw12").await;
 }
@@ -423,14 +554,42 @@ async fn bad_input_writes_nothing(backend: Backend) {
     let before = get(&app, "/users", &c.reader).await.body;
 
     let cases = [
-        ("invalid_name", json!({"name": "Bob!", "email": "bob@acme.test"}), 400),
-        ("invalid_email", json!({"name": "Bob", "email": "bob@nowhere"}), 400),
-        ("invalid_email_space", json!({"name": "Bob", "email": "bo b@acme.test"}), 400),
+        (
+            "invalid_name",
+            json!({"name": "Bob!", "email": "bob@acme.test"}),
+            400,
+        ),
+        (
+            "invalid_email",
+            json!({"name": "Bob", "email": "bob@nowhere"}),
+            400,
+        ),
+        (
+            "invalid_email_space",
+            json!({"name": "Bob", "email": "bo b@acme.test"}),
+            400,
+        ),
         ("missing_name", json!({"email": "bob@acme.test"}), 400),
-        ("duplicate", json!({"name": "Root", "email": "ROOT@Acme.Test"}), 409),
-        ("invalid_perm", json!({"name": "Bob", "email": "bob@acme.test", "perms": ["Fleet Admin"]}), 400),
-        ("invalid_list", json!({"name": "Bob", "email": "bob@acme.test", "branch_ids": "7"}), 400),
-        ("invalid_company", json!({"name": "Bob", "email": "bob@acme.test", "company_id": 999999}), 400),
+        (
+            "duplicate",
+            json!({"name": "Root", "email": "ROOT@Acme.Test"}),
+            409,
+        ),
+        (
+            "invalid_perm",
+            json!({"name": "Bob", "email": "bob@acme.test", "perms": ["Fleet Admin"]}),
+            400,
+        ),
+        (
+            "invalid_list",
+            json!({"name": "Bob", "email": "bob@acme.test", "branch_ids": "7"}),
+            400,
+        ),
+        (
+            "invalid_company",
+            json!({"name": "Bob", "email": "bob@acme.test", "company_id": 999999}),
+            400,
+        ),
     ];
     for (name, body, status) in cases {
         let r = post(&app, "/user", &c.admin, body).await;
@@ -455,9 +614,21 @@ async fn bad_input_writes_nothing(backend: Backend) {
     assert_eq!(r.status, 400);
     let r = put(&app, &format!("/user/{id}"), &c.keaz, json!({"name": "x!"})).await;
     assert_eq!(r.status, 400);
-    let r = put(&app, &format!("/user/{id}"), &c.keaz, json!({"email": "adm@ACME.test"})).await;
+    let r = put(
+        &app,
+        &format!("/user/{id}"),
+        &c.keaz,
+        json!({"email": "adm@ACME.test"}),
+    )
+    .await;
     assert_eq!(r.status, 409, "{}", r.text);
-    let r = put(&app, &format!("/user/{id}"), &c.keaz, json!({"status": "asleep"})).await;
+    let r = put(
+        &app,
+        &format!("/user/{id}"),
+        &c.keaz,
+        json!({"status": "asleep"}),
+    )
+    .await;
     assert_eq!(r.status, 400);
 
     let after = get(&app, "/users", &c.reader).await.body;
@@ -477,10 +648,22 @@ async fn bad_input_writes_nothing(backend: Backend) {
     snap!("user_updated", &r.body);
     assert_eq!(r.body["contact_number"], "5550123");
     assert_eq!(r.body["name"], "root");
-    let r = post(&app, "/login", "", json!({"email": "root@acme.test", "password": "hijack"})).await;
+    let r = post(
+        &app,
+        "/login",
+        "",
+        json!({"email": "root@acme.test", "password": "hijack"}),
+    )
+    .await;
     assert_eq!(r.status, 401, "the password was not changed");
     login(&app, "root@acme.test", PW).await;
-    let r = put(&app, &format!("/user/{id}"), &c.keaz, json!({"license_country": null})).await;
+    let r = put(
+        &app,
+        &format!("/user/{id}"),
+        &c.keaz,
+        json!({"license_country": null}),
+    )
+    .await;
     assert_eq!(r.body["license_country"], Value::Null);
     assert_eq!(r.body["contact_number"], "5550123");
 }
@@ -499,18 +682,36 @@ async fn grant_rule(backend: Backend) {
     let path = format!("/user/{}/perms", target.id);
 
     // `admin` cannot grant keaz.
-    let r = post(&app, "/user", &c.admin, json!({"name": "K", "email": "k@acme.test", "perms": ["keaz"]})).await;
+    let r = post(
+        &app,
+        "/user",
+        &c.admin,
+        json!({"name": "K", "email": "k@acme.test", "perms": ["keaz"]}),
+    )
+    .await;
     assert_eq!(r.status, 403);
     snap!("grant_refused_keaz", &r.body);
     let r = put(&app, &path, &c.admin, json!(["fleet", "keaz"])).await;
     assert_eq!(r.status, 403);
-    let r = put(&app, &format!("/user/{}", target.id), &c.admin, json!({"perms": ["keaz"]})).await;
+    let r = put(
+        &app,
+        &format!("/user/{}", target.id),
+        &c.admin,
+        json!({"perms": ["keaz"]}),
+    )
+    .await;
     assert_eq!(r.status, 403);
     // Neither admin nor keaz (an administrator by role): cannot grant admin.
     let r = put(&app, &path, &c.boss, json!(["admin"])).await;
     assert_eq!(r.status, 403);
     snap!("grant_refused_admin", &r.body);
-    let r = post(&app, "/user", &c.boss, json!({"name": "A", "email": "a@acme.test", "perms": ["admin"]})).await;
+    let r = post(
+        &app,
+        "/user",
+        &c.boss,
+        json!({"name": "A", "email": "a@acme.test", "perms": ["admin"]}),
+    )
+    .await;
     assert_eq!(r.status, 403);
 
     // Nothing changed.
@@ -566,8 +767,19 @@ async fn csv_import(backend: Backend) {
     assert_eq!(r.body[2]["contact_number"], "line one\r\nline two");
     let emails = app.wait_for_emails(3).await;
     assert_eq!(emails.len(), 3);
-    let ticket = emails.iter().find(|e| e.to == "al@acme.test").unwrap().ticket().unwrap();
-    let r = post(&app, &format!("/activate/{ticket}"), "", json!({"password": "pw12"})).await;
+    let ticket = emails
+        .iter()
+        .find(|e| e.to == "al@acme.test")
+        .unwrap()
+        .ticket()
+        .unwrap();
+    let r = post(
+        &app,
+        &format!("/activate/{ticket}"),
+        "",
+        json!({"password": "pw12"}),
+    )
+    .await;
     assert_eq!(r.status, 200);
 
     // Bad rows among many: every one is named, and nothing is written.
@@ -580,17 +792,32 @@ async fn csv_import(backend: Backend) {
             50 => "root@ACME.test".to_owned(),
             _ => format!("user{i}@acme.test"),
         };
-        let name = if i == 55 { "Bad;Name".to_owned() } else { format!("User {i}") };
+        let name = if i == 55 {
+            "Bad;Name".to_owned()
+        } else {
+            format!("User {i}")
+        };
         file.push_str(&format!("{name},{email},{i}\n"));
     }
     let r = csv(&app, &c.admin, "text/csv", file.into_bytes()).await;
     assert_eq!(r.status, 422, "{}", r.text);
     snap!("import_rejected", &r.body);
-    let rows: Vec<i64> = r.body["errors"].as_array().unwrap().iter().map(|e| e["row"].as_i64().unwrap()).collect();
+    let rows: Vec<i64> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["row"].as_i64().unwrap())
+        .collect();
     assert_eq!(rows, [31, 42, 52, 57]);
     assert_eq!(get(&app, "/users", &c.reader).await.body, before);
 
-    let r = csv(&app, &c.admin, "text/csv", b"name,email,password,colour\nA,a@acme.test,x,red\n".to_vec()).await;
+    let r = csv(
+        &app,
+        &c.admin,
+        "text/csv",
+        b"name,email,password,colour\nA,a@acme.test,x,red\n".to_vec(),
+    )
+    .await;
     assert_eq!(r.status, 422);
     snap!("import_bad_header", &r.body);
 
@@ -602,7 +829,13 @@ async fn csv_import(backend: Backend) {
     let r = csv(&app, &c.admin, "application/json", b"[]".to_vec()).await;
     assert_eq!(r.status, 415);
     snap!("import_unsupported", &r.body);
-    let r = csv(&app, &c.reader, "text/csv", b"name,email\nA,a@acme.test\n".to_vec()).await;
+    let r = csv(
+        &app,
+        &c.reader,
+        "text/csv",
+        b"name,email\nA,a@acme.test\n".to_vec(),
+    )
+    .await;
     assert_eq!(r.status, 403);
     assert_eq!(get(&app, "/users", &c.reader).await.body, before);
 }
@@ -612,14 +845,20 @@ async fn csv_import_ten_thousand(backend: Backend) {
     let c = company(&app, "Acme Fleet", "acme.test").await;
     let mut file = String::from("name,email,employee_id,license-types,branch_ids\r\n");
     for i in 0..10_000 {
-        file.push_str(&format!("Driver {i},driver{i}@acme.test,E{i},B;C1,{}\r\n", i % 7));
+        file.push_str(&format!(
+            "Driver {i},driver{i}@acme.test,E{i},B;C1,{}\r\n",
+            i % 7
+        ));
     }
     let started = Instant::now();
     let r = csv(&app, &c.admin, "text/csv", file.into_bytes()).await;
     let took = started.elapsed();
     assert_eq!(r.status, 201, "{}", &r.text[..r.text.len().min(500)]);
     assert_eq!(r.body.as_array().unwrap().len(), 10_000);
-    eprintln!("keaz CSV import of 10,000 rows on {backend:?}: {} ms", took.as_millis());
+    eprintln!(
+        "keaz CSV import of 10,000 rows on {backend:?}: {} ms",
+        took.as_millis()
+    );
     let r = get(&app, "/users", &c.reader).await;
     assert_eq!(r.body.as_array().unwrap().len(), 10_004);
 }
@@ -630,37 +869,80 @@ async fn users_by_status_and_company(backend: Backend) {
     let app = spawn_app(backend).await;
     let a = company(&app, "Acme Fleet", "acme.test").await;
     let b = company(&app, "Other Co", "other.test").await;
-    app.user_with(a.tenant, "gone", "gone@acme.test", PW, |n| n.status = Status::Inactive)
-        .await;
+    app.user_with(a.tenant, "gone", "gone@acme.test", PW, |n| {
+        n.status = Status::Inactive
+    })
+    .await;
     let other_gone = app
-        .user_with(b.tenant, "gone", "gone@other.test", PW, |n| n.status = Status::Inactive)
+        .user_with(b.tenant, "gone", "gone@other.test", PW, |n| {
+            n.status = Status::Inactive
+        })
         .await;
-    let r = post(&app, "/user", &a.admin, json!({"name": "New", "email": "new@acme.test"})).await;
+    let r = post(
+        &app,
+        "/user",
+        &a.admin,
+        json!({"name": "New", "email": "new@acme.test"}),
+    )
+    .await;
     assert_eq!(r.status, 201);
-    post(&app, "/user", &b.admin, json!({"name": "New", "email": "new@other.test"})).await;
+    post(
+        &app,
+        "/user",
+        &b.admin,
+        json!({"name": "New", "email": "new@other.test"}),
+    )
+    .await;
 
     let r = get(&app, "/users", &a.reader).await;
     assert_eq!(r.status, 200);
     snap!("users", &r.body);
     assert_eq!(
         emails_of(&r.body),
-        ["adm", "boss", "new", "reader", "root"].iter().map(|w| format!("{w}@acme.test")).collect()
+        ["adm", "boss", "new", "reader", "root"]
+            .iter()
+            .map(|w| format!("{w}@acme.test"))
+            .collect()
     );
     let r = get(&app, "/users?inactive", &a.reader).await;
     snap!("users_inactive", &r.body);
-    assert_eq!(emails_of(&r.body), BTreeSet::from(["gone@acme.test".to_owned()]));
+    assert_eq!(
+        emails_of(&r.body),
+        BTreeSet::from(["gone@acme.test".to_owned()])
+    );
     let r = get(&app, "/users?inactive=1", &a.reader).await;
-    assert_eq!(emails_of(&r.body), BTreeSet::from(["gone@acme.test".to_owned()]));
+    assert_eq!(
+        emails_of(&r.body),
+        BTreeSet::from(["gone@acme.test".to_owned()])
+    );
     let r = get(&app, "/users?inactive=false", &a.reader).await;
     assert_eq!(emails_of(&r.body).len(), 5);
 
     // Another company's user is answered as one that does not exist.
     let other = format!("/user/{}", other_gone.id);
     assert_eq!(get(&app, &other, &a.keaz).await.status, 404);
-    assert_eq!(put(&app, &other, &a.keaz, json!({"name": "X"})).await.status, 404);
-    assert_eq!(call(&app, Method::DELETE, &other, &a.keaz, None).await.status, 404);
-    assert_eq!(get(&app, &format!("{other}/perms"), &a.keaz).await.status, 404);
-    assert_eq!(get(&app, "/user/byemail?email=new%40other.test", &a.keaz).await.status, 404);
+    assert_eq!(
+        put(&app, &other, &a.keaz, json!({"name": "X"}))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        call(&app, Method::DELETE, &other, &a.keaz, None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        get(&app, &format!("{other}/perms"), &a.keaz).await.status,
+        404
+    );
+    assert_eq!(
+        get(&app, "/user/byemail?email=new%40other.test", &a.keaz)
+            .await
+            .status,
+        404
+    );
     assert_eq!(get(&app, &other, &b.reader).await.status, 200);
 
     // byemail in any letter case; delete.
@@ -672,9 +954,18 @@ async fn users_by_status_and_company(backend: Backend) {
     assert_eq!(r.status, 400);
     let r = call(&app, Method::DELETE, &format!("/user/{id}"), &a.admin, None).await;
     assert_eq!(r.status, 204);
-    assert_eq!(get(&app, &format!("/user/{id}"), &a.reader).await.status, 404);
+    assert_eq!(
+        get(&app, &format!("/user/{id}"), &a.reader).await.status,
+        404
+    );
     // Its email is free again.
-    let r = post(&app, "/user", &a.admin, json!({"name": "New", "email": "new@acme.test"})).await;
+    let r = post(
+        &app,
+        "/user",
+        &a.admin,
+        json!({"name": "New", "email": "new@acme.test"}),
+    )
+    .await;
     assert_eq!(r.status, 201);
 }
 
@@ -685,7 +976,9 @@ async fn assets_and_bookings(backend: Backend) {
     let a = company(&app, "Acme Fleet", "acme.test").await;
     let b = company(&app, "Other Co", "other.test").await;
     let driver = app
-        .user_with(a.tenant, "drv", "drv@acme.test", PW, |n| n.role_number = Some(2))
+        .user_with(a.tenant, "drv", "drv@acme.test", PW, |n| {
+            n.role_number = Some(2)
+        })
         .await;
     let base = format!("/user/{}", driver.id);
 
@@ -722,26 +1015,67 @@ async fn assets_and_bookings(backend: Backend) {
     assert_eq!(r.status, 200);
     assert_eq!(r.text, format!(r#"{{"car":{car2},"fuel-card":[1, 2]}}"#));
     snap!("assets", &r.body);
-    assert_eq!(get(&app, &format!("{base}/assets/boat"), &a.reader).await.status, 404);
+    assert_eq!(
+        get(&app, &format!("{base}/assets/boat"), &a.reader)
+            .await
+            .status,
+        404
+    );
 
     let bookings = format!("{base}/bookings");
-    let r = post(&app, &bookings, &a.admin, json!({"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T17:30:00Z"})).await;
+    let r = post(
+        &app,
+        &bookings,
+        &a.admin,
+        json!({"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T17:30:00Z"}),
+    )
+    .await;
     assert_eq!(r.status, 201, "{}", r.text);
     snap!("booking", &r.body);
-    let r = post(&app, &bookings, &a.admin, json!({"asset": "car", "start": "2026-03-31T22:00:00Z", "end": "2026-04-01T02:00:00Z"})).await;
+    let r = post(
+        &app,
+        &bookings,
+        &a.admin,
+        json!({"asset": "car", "start": "2026-03-31T22:00:00Z", "end": "2026-04-01T02:00:00Z"}),
+    )
+    .await;
     assert_eq!(r.status, 201);
     // An offset is converted to UTC: this one starts 2025-12-31T23:00Z.
-    let r = post(&app, &bookings, &a.admin, json!({"asset": 42, "start": "2026-01-01T00:00:00+01:00", "end": "2026-01-01T01:00:00Z"})).await;
+    let r = post(
+        &app,
+        &bookings,
+        &a.admin,
+        json!({"asset": 42, "start": "2026-01-01T00:00:00+01:00", "end": "2026-01-01T01:00:00Z"}),
+    )
+    .await;
     assert_eq!(r.status, 201);
     assert_eq!(r.body["start"], "2025-12-31T23:00:00Z");
     assert_eq!(r.body["asset"], "42");
 
-    let r = post(&app, &bookings, &a.admin, json!({"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T09:00:00Z"})).await;
+    let r = post(
+        &app,
+        &bookings,
+        &a.admin,
+        json!({"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T09:00:00Z"}),
+    )
+    .await;
     assert_eq!(r.status, 400);
     snap!("booking_end_before_start", &r.body);
-    let r = post(&app, &bookings, &a.admin, json!({"asset": "car", "start": "next tuesday", "end": "2026-03-10T09:00:00Z"})).await;
+    let r = post(
+        &app,
+        &bookings,
+        &a.admin,
+        json!({"asset": "car", "start": "next tuesday", "end": "2026-03-10T09:00:00Z"}),
+    )
+    .await;
     assert_eq!(r.status, 400);
-    let r = post(&app, &bookings, &a.reader, json!({"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T10:00:00Z"})).await;
+    let r = post(
+        &app,
+        &bookings,
+        &a.reader,
+        json!({"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T10:00:00Z"}),
+    )
+    .await;
     assert_eq!(r.status, 403);
 
     let count = |path: String| {
@@ -770,17 +1104,42 @@ async fn assets_and_bookings(backend: Backend) {
     snap!("bookings_bad_path", &r.body);
 
     // Another company sees none of it.
-    assert_eq!(get(&app, &format!("{base}/assets"), &b.keaz).await.status, 404);
-    assert_eq!(get(&app, &format!("{base}/assets/car"), &b.keaz).await.status, 404);
-    assert_eq!(reply(send("car", "{}", &b.keaz).await.unwrap()).await.status, 404);
-    assert_eq!(get(&app, &format!("{bookings}/2026"), &b.keaz).await.status, 404);
-    let r = post(&app, &bookings, &b.keaz, json!({"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T10:00:00Z"})).await;
+    assert_eq!(
+        get(&app, &format!("{base}/assets"), &b.keaz).await.status,
+        404
+    );
+    assert_eq!(
+        get(&app, &format!("{base}/assets/car"), &b.keaz)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        reply(send("car", "{}", &b.keaz).await.unwrap())
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        get(&app, &format!("{bookings}/2026"), &b.keaz).await.status,
+        404
+    );
+    let r = post(
+        &app,
+        &bookings,
+        &b.keaz,
+        json!({"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T10:00:00Z"}),
+    )
+    .await;
     assert_eq!(r.status, 404);
 
     // They go with the user.
     let r = call(&app, Method::DELETE, &base, &a.admin, None).await;
     assert_eq!(r.status, 204);
-    assert_eq!(get(&app, &format!("{base}/assets"), &a.reader).await.status, 404);
+    assert_eq!(
+        get(&app, &format!("{base}/assets"), &a.reader).await.status,
+        404
+    );
 }
 
 backend_tests!(

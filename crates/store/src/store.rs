@@ -336,11 +336,7 @@ impl Store for DieselStore {
     async fn insert_users(&self, rows: Vec<NewUserRow>, now: Timestamp) -> CoreResult<Vec<User>> {
         Ok(self
             .db
-            .write(move |conn| {
-                rows.into_iter()
-                    .map(|row| insert_one(conn, row, now))
-                    .collect()
-            })
+            .write(move |conn| insert_batch(conn, rows, now))
             .await?)
     }
 
@@ -1162,4 +1158,124 @@ fn booking_from_row(
         end: from_millis(end)?,
         created_at: from_millis(created)?,
     })
+}
+
+/// Runs one statement on the concrete connection: Diesel's `MultiConnection` cannot build
+/// multi-row INSERTs, each backend can.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            DbConn::Sqlite($c) => $body,
+            DbConn::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Rows per multi-row INSERT: the users table has 40 columns, which keeps one statement under
+/// SQLite's 32,766 bound parameters (and PostgreSQL's 65,535).
+const BATCH_ROWS: usize = 500;
+
+/// [`Store::insert_users`] in a handful of statements per [`BATCH_ROWS`] users instead of five
+/// per user: a 10,000-row keaz CSV import is one transaction either way, but per-row round
+/// trips made it take tens of seconds.
+fn insert_batch(
+    conn: &mut DbConn,
+    rows: Vec<NewUserRow>,
+    now: Timestamp,
+) -> Result<Vec<User>, StoreError> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<NewUserRow> = rows.by_ref().take(BATCH_ROWS).collect();
+        let mut values = Vec::with_capacity(chunk.len());
+        let mut extras = Vec::with_capacity(chunk.len());
+        for (record, secrets, audit, ticket, emails) in chunk {
+            let tenant = record.tenant_id;
+            let v = UserValues::from_record(record, now)?;
+            let uuid = v.uuid.clone();
+            values.push((
+                v,
+                users::password_hash.eq(secrets.password_hash),
+                users::memorable_word_enc.eq(secrets.memorable_word_enc),
+                users::created_at.eq(millis(now)),
+                users::version.eq(1i64),
+            ));
+            extras.push((uuid, tenant, audit, ticket, emails));
+        }
+        let inserted: Vec<(i64, String)> =
+            on_backend!(conn, |c| diesel::insert_into(users::table)
+                .values(values)
+                .returning((users::id, users::uuid))
+                .get_results(c))?;
+        // RETURNING promises no order: match the new ids back by uuid.
+        let ids: std::collections::HashMap<String, i64> =
+            inserted.into_iter().map(|(id, uuid)| (uuid, id)).collect();
+        let mut audits = Vec::with_capacity(extras.len());
+        let mut tickets_rows = Vec::new();
+        let mut outbox_rows = Vec::new();
+        let mut order = Vec::with_capacity(extras.len());
+        for (uuid, tenant, audit, ticket, emails) in &extras {
+            let id = *ids
+                .get(uuid)
+                .ok_or_else(|| StoreError::Corrupt(format!("no id returned for user {uuid}")))?;
+            order.push((id, *tenant));
+            audits.push((
+                audit_log::tenant_id.eq(audit.tenant_id.0),
+                audit_log::actor.eq(&audit.actor),
+                audit_log::dialect.eq(&audit.dialect),
+                audit_log::action.eq(audit.action.as_str()),
+                audit_log::user_id.eq(id),
+                audit_log::user_uuid.eq(audit.user_uuid.to_string()),
+                audit_log::user_email.eq(&audit.user_email),
+                audit_log::at.eq(millis(audit.at)),
+            ));
+            if let Some(t) = ticket {
+                tickets_rows.push((
+                    tickets::tenant_id.eq(tenant.0),
+                    tickets::user_id.eq(id),
+                    tickets::token_hash.eq(&t.token_hash),
+                    tickets::expires_at.eq(millis(t.expires_at)),
+                    tickets::void.eq(false),
+                    tickets::created_at.eq(millis(now)),
+                ));
+            }
+            for e in emails {
+                outbox_rows.push((
+                    outbox::tenant_id.eq(e.tenant_id.0),
+                    outbox::to_addr.eq(&e.to),
+                    outbox::subject.eq(&e.subject),
+                    outbox::body.eq(&e.body),
+                    outbox::created_at.eq(millis(now)),
+                    outbox::attempts.eq(0),
+                    outbox::next_attempt_at.eq(millis(now)),
+                ));
+            }
+        }
+        on_backend!(conn, |c| diesel::insert_into(audit_log::table)
+            .values(audits)
+            .execute(c))?;
+        for part in tickets_rows.chunks(BATCH_ROWS) {
+            on_backend!(conn, |c| diesel::insert_into(tickets::table)
+                .values(part.to_vec())
+                .execute(c))?;
+        }
+        for part in outbox_rows.chunks(BATCH_ROWS) {
+            on_backend!(conn, |c| diesel::insert_into(outbox::table)
+                .values(part.to_vec())
+                .execute(c))?;
+        }
+        let loaded: Vec<UserRow> = users::table
+            .filter(users::id.eq_any(order.iter().map(|(id, _)| *id).collect::<Vec<_>>()))
+            .select(UserRow::as_select())
+            .load(conn)?;
+        let mut by_id: std::collections::HashMap<i64, UserRow> =
+            loaded.into_iter().map(|r| (r.id, r)).collect();
+        for (id, _) in order {
+            let row = by_id
+                .remove(&id)
+                .ok_or(StoreError::Core(CoreError::NotFound))?;
+            out.push(row.into_user()?);
+        }
+    }
+    Ok(out)
 }
