@@ -87,6 +87,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> CoreResult<Page>;
     /// Writes the full record if the stored version is still `expected_version`.
     /// `Err(VersionConflict)` otherwise, `Err(NotFound)` if the user is gone.
+    #[allow(clippy::too_many_arguments)]
     async fn update_user(
         &self,
         tenant: TenantId,

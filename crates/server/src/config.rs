@@ -109,6 +109,7 @@ pub struct DialectMount {
     pub listen: Option<String>,
 }
 
+#[allow(clippy::derivable_impls)] // spelled out: every section's defaults in one place
 impl Default for Config {
     fn default() -> Self {
         Self {
