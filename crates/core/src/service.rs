@@ -11,9 +11,10 @@ use crate::crypto::{self, MemorableCipher};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{Email, Names, TenantId, UserId, Username};
 use crate::model::{
-    default_roles, AuditAction, AuditRecord, Credential, Cursor, Device, NewAudit, NewEmail,
-    NewSession, NewTicket, Page, Profile, Role, SecretChange, Session, SessionKind, Status, Tenant,
-    Timestamp, User, UserFilter, UserKey, UserRecord, UserSecrets, DEFAULT_ROLE,
+    default_roles, Asset, AuditAction, AuditRecord, Booking, Credential, Cursor, Device, NewAudit,
+    NewBooking, NewEmail, NewSession, NewTicket, Page, Profile, Role, SecretChange, Session,
+    SessionKind, Status, Tenant, Timestamp, User, UserFilter, UserKey, UserRecord, UserSecrets,
+    DEFAULT_ROLE,
 };
 use crate::store::{Redeem, RedeemOutcome, Store};
 
@@ -1158,6 +1159,87 @@ impl Directory {
         );
         self.store
             .insert_user(record, secrets, audit, Some(ticket), emails, now())
+            .await
+    }
+
+    // ----- keaz assets and bookings ----------------------------------------------------------
+
+    /// The tag an asset is stored under: short, printable, no path separators.
+    fn check_asset_tag(tag: &str) -> CoreResult<()> {
+        let ok = !tag.is_empty()
+            && tag.chars().count() <= 64
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
+        if ok {
+            Ok(())
+        } else {
+            Err(CoreError::invalid(
+                "tag",
+                "must be 1 to 64 of the characters A-Z a-z 0-9 _ - . :",
+            ))
+        }
+    }
+
+    pub async fn user_assets(&self, actor: &Actor, id: UserId) -> CoreResult<Vec<Asset>> {
+        self.store.user_assets(actor.tenant, id).await
+    }
+
+    pub async fn user_asset(&self, actor: &Actor, id: UserId, tag: &str) -> CoreResult<Asset> {
+        self.store
+            .user_asset(actor.tenant, id, tag)
+            .await?
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Stores `data` (JSON text, checked by the dialect) under `tag`; true when newly created.
+    pub async fn put_user_asset(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        tag: &str,
+        data: &str,
+    ) -> CoreResult<(Asset, bool)> {
+        Self::require_admin(actor)?;
+        Self::check_asset_tag(tag)?;
+        self.store
+            .put_user_asset(actor.tenant, id, tag, data, now())
+            .await
+    }
+
+    pub async fn add_booking(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        booking: NewBooking,
+    ) -> CoreResult<Booking> {
+        Self::require_admin(actor)?;
+        let asset = booking.asset.trim();
+        if asset.is_empty() || asset.chars().count() > 255 {
+            return Err(CoreError::invalid("asset", "must be 1 to 255 characters"));
+        }
+        if booking.end <= booking.start {
+            return Err(CoreError::invalid("end", "must be after start"));
+        }
+        let booking = NewBooking {
+            asset: asset.to_owned(),
+            ..booking
+        };
+        self.store
+            .insert_booking(actor.tenant, id, booking, now())
+            .await
+    }
+
+    /// Bookings of the user overlapping `[from, to)`.
+    pub async fn bookings_overlapping(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> CoreResult<Vec<Booking>> {
+        self.store
+            .bookings_overlapping(actor.tenant, id, from, to)
             .await
     }
 }

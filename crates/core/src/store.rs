@@ -7,9 +7,9 @@ use async_trait::async_trait;
 use crate::error::CoreResult;
 use crate::ids::{TenantId, UserId};
 use crate::model::{
-    AuditRecord, Credential, Cursor, NewAudit, NewEmail, NewSession, NewTicket, OutboxEmail, Page,
-    Role, SecretChange, Session, Tenant, Timestamp, UsageCount, User, UserFilter, UserKey,
-    UserRecord, UserSecrets,
+    Asset, AuditRecord, Booking, Credential, Cursor, NewAudit, NewBooking, NewEmail, NewSession,
+    NewTicket, OutboxEmail, Page, Role, SecretChange, Session, Tenant, Timestamp, UsageCount, User,
+    UserFilter, UserKey, UserRecord, UserSecrets,
 };
 
 /// What happens to a user row when a ticket is redeemed.
@@ -86,9 +86,9 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> CoreResult<Page>;
     /// Writes the full record if the stored version is still `expected_version`.
+    /// `Err(VersionConflict)` otherwise, `Err(NotFound)` if the user is gone.
     // Every argument is one part of the same transaction; a wrapper struct would only rename them.
     #[allow(clippy::too_many_arguments)]
-    /// `Err(VersionConflict)` otherwise, `Err(NotFound)` if the user is gone.
     async fn update_user(
         &self,
         tenant: TenantId,
@@ -186,4 +186,39 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
         lease_until: Timestamp,
     ) -> CoreResult<bool>;
+
+    // keaz assets and bookings. Each is scoped to the tenant: a user of another tenant is
+    // `Err(NotFound)`, exactly like one that does not exist.
+    /// The user's assets, by tag.
+    async fn user_assets(&self, tenant: TenantId, user: UserId) -> CoreResult<Vec<Asset>>;
+    async fn user_asset(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        tag: &str,
+    ) -> CoreResult<Option<Asset>>;
+    /// Creates or replaces the asset under `tag`; true when it was created.
+    async fn put_user_asset(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        tag: &str,
+        data: &str,
+        now: Timestamp,
+    ) -> CoreResult<(Asset, bool)>;
+    async fn insert_booking(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        booking: NewBooking,
+        now: Timestamp,
+    ) -> CoreResult<Booking>;
+    /// The user's bookings that overlap `[from, to)`, by start.
+    async fn bookings_overlapping(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> CoreResult<Vec<Booking>>;
 }

@@ -23,8 +23,6 @@ use crate::metrics::Metrics;
 
 /// How long a claimed message is ours before another sender may try it.
 const LEASE: Duration = Duration::from_secs(120);
-/// Backoff after the n-th failure: 2^n seconds, at most this.
-const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
 /// How often counted calls are added to the `usage` table.
 const USAGE_FLUSH: Duration = Duration::from_secs(5);
@@ -71,6 +69,7 @@ pub fn spawn(
         transport,
         from: config.email.from.clone(),
         poll: config.email.poll_interval,
+        max_backoff: config.email.max_backoff,
     };
     vec![tokio::spawn(sender.run()), usage]
 }
@@ -85,6 +84,8 @@ struct Sender {
     transport: Transport,
     from: String,
     poll: Duration,
+    /// Backoff after the n-th failure: 2^n seconds, at most this (`email.max_backoff`).
+    max_backoff: Duration,
 }
 
 impl Sender {
@@ -114,7 +115,7 @@ impl Sender {
                 }
                 Err(reason) => {
                     let exp = u32::try_from(email.attempts.clamp(0, 16)).unwrap_or(16);
-                    let backoff = Duration::from_secs(2u64.pow(exp)).min(MAX_BACKOFF);
+                    let backoff = Duration::from_secs(2u64.pow(exp)).min(self.max_backoff);
                     let next = Utc::now() + chrono::Duration::from_std(backoff).unwrap_or_default();
                     tracing::warn!(id = email.id, attempts = email.attempts + 1, %reason, "outbox: delivery failed, will retry");
                     store.mark_email_failed(email.id, &reason, next).await?;

@@ -79,6 +79,9 @@ pub struct EmailConfig {
     /// How often the outbox is polled.
     #[serde(deserialize_with = "duration")]
     pub poll_interval: Duration,
+    /// Ceiling of the exponential backoff between delivery attempts of one message.
+    #[serde(deserialize_with = "duration")]
+    pub max_backoff: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -156,6 +159,7 @@ impl Default for EmailConfig {
             from: "rosetta@localhost".into(),
             activation_url: None,
             poll_interval: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(600),
         }
     }
 }

@@ -5,17 +5,18 @@ use async_trait::async_trait;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use rosetta_core::{
-    AuditAction, AuditRecord, CoreError, CoreResult, Credential, Cursor, NewAudit, NewEmail,
-    NewSession, NewTicket, OutboxEmail, Page, Redeem, RedeemOutcome, Role, SecretChange, Session,
-    SessionKind, Status, Store, Tenant, TenantId, Timestamp, UsageCount, User, UserFilter, UserId,
-    UserKey, UserRecord, UserSecrets,
+    Asset, AuditAction, AuditRecord, Booking, CoreError, CoreResult, Credential, Cursor, NewAudit,
+    NewBooking, NewEmail, NewSession, NewTicket, OutboxEmail, Page, Redeem, RedeemOutcome, Role,
+    SecretChange, Session, SessionKind, Status, Store, Tenant, TenantId, Timestamp, UsageCount,
+    User, UserFilter, UserId, UserKey, UserRecord, UserSecrets,
 };
 
 use crate::db::{Db, DbConn};
 use crate::error::StoreError;
 use crate::rows::{from_millis, millis, AuditRow, SessionRow, UserRow, UserValues};
 use crate::schema::{
-    audit_log, credentials, outbox, roles, sessions, settings, tenants, tickets, usage, users,
+    audit_log, bookings, credentials, outbox, roles, sessions, settings, tenants, tickets, usage,
+    user_assets, users,
 };
 
 type Backend = <DbConn as Connection>::Backend;
@@ -335,11 +336,7 @@ impl Store for DieselStore {
     async fn insert_users(&self, rows: Vec<NewUserRow>, now: Timestamp) -> CoreResult<Vec<User>> {
         Ok(self
             .db
-            .write(move |conn| {
-                rows.into_iter()
-                    .map(|row| insert_one(conn, row, now))
-                    .collect()
-            })
+            .write(move |conn| insert_batch(conn, rows, now))
             .await?)
     }
 
@@ -1037,4 +1034,316 @@ impl Store for DieselStore {
             })
             .await?)
     }
+
+    async fn user_assets(&self, tenant: TenantId, user: UserId) -> CoreResult<Vec<Asset>> {
+        Ok(self
+            .db
+            .run(move |conn| {
+                require_user(conn, tenant, user)?;
+                let rows: Vec<AssetRow> = user_assets::table
+                    .filter(user_assets::user_id.eq(user.0))
+                    .order(user_assets::tag)
+                    .select(ASSET_COLUMNS)
+                    .load(conn)?;
+                rows.into_iter().map(asset_from_row).collect()
+            })
+            .await?)
+    }
+
+    async fn user_asset(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        tag: &str,
+    ) -> CoreResult<Option<Asset>> {
+        let tag = tag.to_owned();
+        Ok(self
+            .db
+            .run(move |conn| {
+                require_user(conn, tenant, user)?;
+                let row: Option<AssetRow> = user_assets::table
+                    .filter(user_assets::user_id.eq(user.0))
+                    .filter(user_assets::tag.eq(&tag))
+                    .select(ASSET_COLUMNS)
+                    .first(conn)
+                    .optional()?;
+                row.map(asset_from_row).transpose()
+            })
+            .await?)
+    }
+
+    async fn put_user_asset(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        tag: &str,
+        data: &str,
+        now: Timestamp,
+    ) -> CoreResult<(Asset, bool)> {
+        let (tag, data) = (tag.to_owned(), data.to_owned());
+        Ok(self
+            .db
+            .write(move |conn| {
+                require_user(conn, tenant, user)?;
+                let target = user_assets::table
+                    .filter(user_assets::user_id.eq(user.0))
+                    .filter(user_assets::tag.eq(&tag));
+                let updated = diesel::update(target)
+                    .set((
+                        user_assets::data.eq(&data),
+                        user_assets::updated_at.eq(millis(now)),
+                    ))
+                    .execute(conn)?;
+                if updated == 0 {
+                    diesel::insert_into(user_assets::table)
+                        .values((
+                            user_assets::tenant_id.eq(tenant.0),
+                            user_assets::user_id.eq(user.0),
+                            user_assets::tag.eq(&tag),
+                            user_assets::data.eq(&data),
+                            user_assets::created_at.eq(millis(now)),
+                            user_assets::updated_at.eq(millis(now)),
+                        ))
+                        .execute(conn)?;
+                }
+                let row: AssetRow = target.select(ASSET_COLUMNS).first(conn)?;
+                Ok((asset_from_row(row)?, updated == 0))
+            })
+            .await?)
+    }
+
+    async fn insert_booking(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        booking: NewBooking,
+        now: Timestamp,
+    ) -> CoreResult<Booking> {
+        Ok(self
+            .db
+            .write(move |conn| {
+                require_user(conn, tenant, user)?;
+                let row: BookingRow = diesel::insert_into(bookings::table)
+                    .values((
+                        bookings::tenant_id.eq(tenant.0),
+                        bookings::user_id.eq(user.0),
+                        bookings::asset.eq(&booking.asset),
+                        bookings::starts_at.eq(millis(booking.start)),
+                        bookings::ends_at.eq(millis(booking.end)),
+                        bookings::created_at.eq(millis(now)),
+                    ))
+                    .returning(BOOKING_COLUMNS)
+                    .get_result(conn)?;
+                booking_from_row(row)
+            })
+            .await?)
+    }
+
+    async fn bookings_overlapping(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> CoreResult<Vec<Booking>> {
+        Ok(self
+            .db
+            .run(move |conn| {
+                require_user(conn, tenant, user)?;
+                let rows: Vec<BookingRow> = bookings::table
+                    .filter(bookings::user_id.eq(user.0))
+                    .filter(bookings::starts_at.lt(millis(to)))
+                    .filter(bookings::ends_at.gt(millis(from)))
+                    .order((bookings::starts_at, bookings::id))
+                    .select(BOOKING_COLUMNS)
+                    .load(conn)?;
+                rows.into_iter().map(booking_from_row).collect()
+            })
+            .await?)
+    }
+}
+
+/// `NotFound` unless the user exists in `tenant`, so assets and bookings never cross tenants.
+fn require_user(conn: &mut DbConn, tenant: TenantId, user: UserId) -> Result<(), StoreError> {
+    let n: i64 = users::table
+        .filter(users::tenant_id.eq(tenant.0))
+        .filter(users::id.eq(user.0))
+        .select(count_star())
+        .get_result(conn)?;
+    if n == 0 {
+        return Err(CoreError::NotFound.into());
+    }
+    Ok(())
+}
+
+type AssetRow = (String, String, i64, i64);
+const ASSET_COLUMNS: (
+    user_assets::tag,
+    user_assets::data,
+    user_assets::created_at,
+    user_assets::updated_at,
+) = (
+    user_assets::tag,
+    user_assets::data,
+    user_assets::created_at,
+    user_assets::updated_at,
+);
+
+fn asset_from_row((tag, data, created, updated): AssetRow) -> Result<Asset, StoreError> {
+    Ok(Asset {
+        tag,
+        data,
+        created_at: from_millis(created)?,
+        updated_at: from_millis(updated)?,
+    })
+}
+
+type BookingRow = (i64, i64, String, i64, i64, i64);
+const BOOKING_COLUMNS: (
+    bookings::id,
+    bookings::user_id,
+    bookings::asset,
+    bookings::starts_at,
+    bookings::ends_at,
+    bookings::created_at,
+) = (
+    bookings::id,
+    bookings::user_id,
+    bookings::asset,
+    bookings::starts_at,
+    bookings::ends_at,
+    bookings::created_at,
+);
+
+fn booking_from_row(
+    (id, user_id, asset, start, end, created): BookingRow,
+) -> Result<Booking, StoreError> {
+    Ok(Booking {
+        id,
+        user_id: UserId(user_id),
+        asset,
+        start: from_millis(start)?,
+        end: from_millis(end)?,
+        created_at: from_millis(created)?,
+    })
+}
+
+/// Runs one statement on the concrete connection: Diesel's `MultiConnection` cannot build
+/// multi-row INSERTs, each backend can.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            DbConn::Sqlite($c) => $body,
+            DbConn::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Rows per multi-row INSERT: the users table has 40 columns, which keeps one statement under
+/// SQLite's 32,766 bound parameters (and PostgreSQL's 65,535).
+const BATCH_ROWS: usize = 500;
+
+/// [`Store::insert_users`] in a handful of statements per [`BATCH_ROWS`] users instead of five
+/// per user: a 10,000-row keaz CSV import is one transaction either way, but per-row round
+/// trips made it take tens of seconds.
+fn insert_batch(
+    conn: &mut DbConn,
+    rows: Vec<NewUserRow>,
+    now: Timestamp,
+) -> Result<Vec<User>, StoreError> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<NewUserRow> = rows.by_ref().take(BATCH_ROWS).collect();
+        let mut values = Vec::with_capacity(chunk.len());
+        let mut extras = Vec::with_capacity(chunk.len());
+        for (record, secrets, audit, ticket, emails) in chunk {
+            let tenant = record.tenant_id;
+            let v = UserValues::from_record(record, now)?;
+            let uuid = v.uuid.clone();
+            values.push((
+                v,
+                users::password_hash.eq(secrets.password_hash),
+                users::memorable_word_enc.eq(secrets.memorable_word_enc),
+                users::created_at.eq(millis(now)),
+                users::version.eq(1i64),
+            ));
+            extras.push((uuid, tenant, audit, ticket, emails));
+        }
+        let inserted: Vec<(i64, String)> =
+            on_backend!(conn, |c| diesel::insert_into(users::table)
+                .values(values)
+                .returning((users::id, users::uuid))
+                .get_results(c))?;
+        // RETURNING promises no order: match the new ids back by uuid.
+        let ids: std::collections::HashMap<String, i64> =
+            inserted.into_iter().map(|(id, uuid)| (uuid, id)).collect();
+        let mut audits = Vec::with_capacity(extras.len());
+        let mut tickets_rows = Vec::new();
+        let mut outbox_rows = Vec::new();
+        let mut order = Vec::with_capacity(extras.len());
+        for (uuid, tenant, audit, ticket, emails) in &extras {
+            let id = *ids
+                .get(uuid)
+                .ok_or_else(|| StoreError::Corrupt(format!("no id returned for user {uuid}")))?;
+            order.push((id, *tenant));
+            audits.push((
+                audit_log::tenant_id.eq(audit.tenant_id.0),
+                audit_log::actor.eq(&audit.actor),
+                audit_log::dialect.eq(&audit.dialect),
+                audit_log::action.eq(audit.action.as_str()),
+                audit_log::user_id.eq(id),
+                audit_log::user_uuid.eq(audit.user_uuid.to_string()),
+                audit_log::user_email.eq(&audit.user_email),
+                audit_log::at.eq(millis(audit.at)),
+            ));
+            if let Some(t) = ticket {
+                tickets_rows.push((
+                    tickets::tenant_id.eq(tenant.0),
+                    tickets::user_id.eq(id),
+                    tickets::token_hash.eq(&t.token_hash),
+                    tickets::expires_at.eq(millis(t.expires_at)),
+                    tickets::void.eq(false),
+                    tickets::created_at.eq(millis(now)),
+                ));
+            }
+            for e in emails {
+                outbox_rows.push((
+                    outbox::tenant_id.eq(e.tenant_id.0),
+                    outbox::to_addr.eq(&e.to),
+                    outbox::subject.eq(&e.subject),
+                    outbox::body.eq(&e.body),
+                    outbox::created_at.eq(millis(now)),
+                    outbox::attempts.eq(0),
+                    outbox::next_attempt_at.eq(millis(now)),
+                ));
+            }
+        }
+        on_backend!(conn, |c| diesel::insert_into(audit_log::table)
+            .values(audits)
+            .execute(c))?;
+        for part in tickets_rows.chunks(BATCH_ROWS) {
+            on_backend!(conn, |c| diesel::insert_into(tickets::table)
+                .values(part.to_vec())
+                .execute(c))?;
+        }
+        for part in outbox_rows.chunks(BATCH_ROWS) {
+            on_backend!(conn, |c| diesel::insert_into(outbox::table)
+                .values(part.to_vec())
+                .execute(c))?;
+        }
+        let loaded: Vec<UserRow> = users::table
+            .filter(users::id.eq_any(order.iter().map(|(id, _)| *id).collect::<Vec<_>>()))
+            .select(UserRow::as_select())
+            .load(conn)?;
+        let mut by_id: std::collections::HashMap<i64, UserRow> =
+            loaded.into_iter().map(|r| (r.id, r)).collect();
+        for (id, _) in order {
+            let row = by_id
+                .remove(&id)
+                .ok_or(StoreError::Core(CoreError::NotFound))?;
+            out.push(row.into_user()?);
+        }
+    }
+    Ok(out)
 }

@@ -363,3 +363,25 @@ impl TestApp {
         self.emails()
     }
 }
+
+/// Every `.eml` file in `dir` (for instance what a test's own SMTP server stored), oldest
+/// first by file name, parsed like [`TestApp::emails`]. Bare LF line ends are accepted.
+pub fn read_eml_dir(dir: &std::path::Path) -> Vec<SentEmail> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".eml") && !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .filter_map(|n| {
+            let text = std::fs::read_to_string(dir.join(&n)).ok()?;
+            let text = text.replace("\r\n", "\n").replace('\n', "\r\n");
+            Some(parse_eml(n, &text))
+        })
+        .collect()
+}

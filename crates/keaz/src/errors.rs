@@ -1,0 +1,190 @@
+//! The keaz error envelope, `{"error": "<code>", "message": "<sentence>"}` (plus `"field"` on
+//! 400 and `"errors"` on a rejected import), and the one mapping from [`CoreError`].
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use rosetta_core::{CoreError, UniqueField};
+use serde::Serialize;
+
+/// One bad row of a CSV import. Rows are numbered as a spreadsheet shows them: the header is
+/// row 1, the first user row 2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub row: u64,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeazError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+    pub rows: Vec<RowError>,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[RowError]>::is_empty")]
+    errors: &'a [RowError],
+}
+
+impl KeazError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// 400 with the keaz member name that is wrong.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = message.into();
+        Self {
+            message: format!("{field} {message}"),
+            field: Some(field),
+            ..Self::new(StatusCode::BAD_REQUEST, "invalid", "")
+        }
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+    }
+
+    pub fn duplicate(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "duplicate", message)
+    }
+
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the request body is over the limit of {limit} bytes"),
+        )
+    }
+
+    pub fn unsupported(expected: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("the body must be {expected}"),
+        )
+    }
+
+    /// 422: a CSV import in which some rows are wrong; nothing was written.
+    pub fn bad_rows(rows: Vec<RowError>) -> Self {
+        let n = rows.len();
+        Self {
+            rows,
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_rows",
+                format!(
+                    "{n} problem{} in the file; no user was imported",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+        }
+    }
+
+    fn server(status: StatusCode, code: &'static str, detail: &str) -> Self {
+        tracing::error!(%detail, "keaz: request failed");
+        Self::new(
+            status,
+            code,
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                "the directory is unavailable; try again shortly"
+            } else {
+                "an internal error occurred"
+            },
+        )
+    }
+}
+
+/// The keaz member for a canonical field name of MAPPING.md.
+pub fn keaz_field(canonical: &str) -> &str {
+    match canonical {
+        "full_name" | "first_name" | "last_name" => "name",
+        // keaz has no username: it is the email.
+        "username" => "email",
+        "license_types" => "license-types",
+        "cost_centre_id" => "cost-centre_id",
+        "activated_via_company_id" => "activated-via-company-id",
+        other => other,
+    }
+}
+
+impl From<CoreError> for KeazError {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::Validation { field, message } => Self::invalid(keaz_field(field), message),
+            CoreError::Conflict(UniqueField::Email | UniqueField::Username) => {
+                Self::duplicate("email is already taken in this company")
+            }
+            CoreError::Conflict(other) => {
+                Self::duplicate(format!("{} is already taken", other.as_str()))
+            }
+            CoreError::NotFound => Self::not_found(),
+            CoreError::VersionConflict { .. } => Self::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "the user changed while this request ran; try again",
+            ),
+            CoreError::Forbidden(why) => Self::forbidden(why),
+            CoreError::Unauthorized => Self::unauthorized("the token is unknown or has expired"),
+            CoreError::Locked => {
+                Self::unauthorized("the account is locked after failed logins; try again later")
+            }
+            CoreError::Unavailable(detail) => {
+                Self::server(StatusCode::SERVICE_UNAVAILABLE, "unavailable", &detail)
+            }
+            CoreError::Internal(detail) => {
+                Self::server(StatusCode::INTERNAL_SERVER_ERROR, "internal", &detail)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for KeazError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+impl ResponseError for KeazError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(Envelope {
+            error: self.code,
+            message: &self.message,
+            field: self.field.as_deref(),
+            errors: &self.rows,
+        })
+    }
+}
