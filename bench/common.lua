@@ -49,8 +49,18 @@ function M.count(status)
   end
 end
 
+-- The first answer of a thread that was not 2xx, for the report's notes.
+first_error = ""
+
+function M.note_error(status, body)
+  if first_error == "" and (status < 200 or status >= 300) then
+    first_error = tostring(status) .. " " .. tostring(body or ""):sub(1, 160)
+  end
+end
+
 function response(status, headers, body)
   M.count(status)
+  M.note_error(status, body)
 end
 
 local function sum(name)
@@ -113,6 +123,13 @@ function done(summary, latency, requests)
     timeouts = e.timeout,
   }
   result.non_2xx = result.status_3xx + result.status_4xx + result.status_5xx
+  for _, t in ipairs(threads) do
+    local e = t:get("first_error")
+    if e and e ~= "" then
+      result.first_error = e
+      break
+    end
+  end
   if M.extra then
     M.extra(result, seconds)
   end

@@ -45,6 +45,7 @@ end
 
 function response(status, hdrs, body)
   common.count(status)
+  common.note_error(status, body)
   if status ~= 200 or body == nil then
     failed = failed + 1
     return

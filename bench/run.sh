@@ -291,7 +291,7 @@ if [ -n "$(git status --porcelain -- crates bench Cargo.toml Cargo.lock 2>/dev/n
 fi
 
 jq -s -r \
-  --slurpfile backends <(cat "$WORK"/backend-*.json 2>/dev/null | jq -s '.' ) \
+  --slurpfile backends <(for b in $BACKENDS; do cat "$WORK/backend-$b.json" 2>/dev/null || true; done | jq -s '.') \
   --arg smoke "$SMOKE" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
   --arg cores "$cores" --arg cpu "$cpu" --arg mem "$mem" --arg kernel "$(uname -r)" \
   --arg os "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")" \
@@ -371,7 +371,8 @@ def verdict(ok): if ok == null then "not measured" elif ok then "met" else "**mi
              (if $s == "mixed" then "\($r.reads) reads, \($r.writes) writes" else empty end),
              (if $s == "login_flood" then "\(n2($r.logins_per_s)) logins/s (\($r.logins) completed)" else empty end),
              (if ($r.status_5xx // 0) > 0 then "**\($r.status_5xx) 5xx**" else empty end),
-             (if ($r.socket_errors // 0) > 0 then "\($r.socket_errors) socket errors" else empty end)
+             (if ($r.socket_errors // 0) > 0 then "\($r.socket_errors) socket errors" else empty end),
+             (if ($r.first_error // "") != "" then "first non-2xx: `\($r.first_error | gsub("[`|\n\r]"; " "))`" else empty end)
            ] | join("; ")) as $notes
           | "| \($s) | \(n0($r.rps)) | \(x(ratio($r.rps; $base.rps))) | \(n2($r.p50_ms)) | \(x(ratio($r.p50_ms; $base.p50_ms))) | \(n2($r.p99_ms)) | \(x(ratio($r.p99_ms; $base.p99_ms))) | \($r.non_2xx) | \($notes) |"
         end ),
