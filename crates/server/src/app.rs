@@ -24,6 +24,19 @@ pub const DIALECTS: &[Dialect] = &[
 
 const OPS_ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics"];
 
+/// The benchmark baseline's path (`server.bench_baseline`).
+pub const BENCH_BASELINE_PATH: &str = "/bench/baseline";
+
+/// A fixed user-sized JSON answer: what the HTTP stack, the metrics middleware and
+/// serialisation-free writing cost, with no database and no auth. Shaped like a kashflow user
+/// (about the size of any dialect's single-user answer).
+const BENCH_BASELINE_BODY: &str = concat!(
+    r#"{"Email":"ada.lovelace@example.com","FullName":"Ada Lovelace","#,
+    r#""UserAccountDisabled":false,"LastLogin":"2026-11-23T10:15:00","NoOfLogins":1,"#,
+    r#""RoleNumber":6,"RoleName":"Full Access","Number":500000,"Username":"ada.lovelace","#,
+    r#""Id":"0b6f8e4e-6a2f-4f7e-9d43-3c1e5b0a9f21","DefaultAccountId":501}"#
+);
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("{0}")]
@@ -77,14 +90,24 @@ pub fn resolve_mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
             )));
         }
     }
-    check_collisions(&mounts)?;
+    let mut ops = OPS_ROUTES.to_vec();
+    if config.server.bench_baseline {
+        ops.push(BENCH_BASELINE_PATH);
+    }
+    check_collisions_with(&mounts, &ops)?;
     Ok(mounts)
 }
 
 /// Two dialects on one listener may not answer the same method and path.
+#[cfg(test)]
 fn check_collisions(mounts: &[Mount]) -> Result<(), StartError> {
+    check_collisions_with(mounts, OPS_ROUTES)
+}
+
+/// [`check_collisions`] with the gateway's own `GET` paths on the main listener.
+fn check_collisions_with(mounts: &[Mount], ops: &[&str]) -> Result<(), StartError> {
     let mut seen: Vec<(&Option<String>, &str, String, &str)> = Vec::new();
-    for path in OPS_ROUTES {
+    for path in ops {
         seen.push((&None, "GET", (*path).to_owned(), "gateway"));
     }
     for m in mounts {
@@ -284,6 +307,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
             .local_addr()
             .map_err(|e| StartError::Other(e.to_string()))?;
         let (dir_data, db_data, metrics) = (dir_data.clone(), db_data.clone(), metrics.clone());
+        let baseline = ops && config.server.bench_baseline;
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(dir_data.clone())
@@ -299,6 +323,9 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
                     .route("/healthz", web::get().to(healthz))
                     .route("/readyz", web::get().to(readyz))
                     .route("/metrics", web::get().to(metrics::endpoint));
+            }
+            if baseline {
+                app = app.route(BENCH_BASELINE_PATH, web::get().to(bench_baseline));
             }
             for m in &ms {
                 app = if m.prefix.is_empty() {
@@ -326,6 +353,12 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         addrs.insert(name, addr);
     }
 
+    if config.server.bench_baseline {
+        tracing::warn!(
+            path = BENCH_BASELINE_PATH,
+            "server.bench_baseline is on: a benchmark-only route is mounted"
+        );
+    }
     let background = crate::background::spawn(config, directory.clone(), metrics.clone());
 
     Ok(Gateway {
@@ -341,6 +374,12 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
 
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok\n")
+}
+
+async fn bench_baseline() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(BENCH_BASELINE_BODY)
 }
 
 async fn readyz(dir: web::Data<Directory>) -> HttpResponse {

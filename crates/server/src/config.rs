@@ -39,6 +39,11 @@ pub struct ServerConfig {
     /// How long in-flight requests get to finish on shutdown.
     #[serde(deserialize_with = "duration")]
     pub shutdown_timeout: Duration,
+    /// Mounts `GET /bench/baseline` (a fixed answer with no database and no auth) on the main
+    /// listener, so a benchmark can measure the HTTP stack alone in the same binary and run.
+    /// Never needed in production.
+    #[serde(deserialize_with = "bool_value")]
+    pub bench_baseline: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -124,6 +129,7 @@ impl Default for ServerConfig {
             listen: "127.0.0.1:8080".into(),
             workers: None,
             shutdown_timeout: Duration::from_secs(30),
+            bench_baseline: false,
         }
     }
 }
@@ -330,6 +336,10 @@ where
         .map_err(serde::de::Error::custom)
 }
 
+fn bool_value<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(opt_bool(d)?.unwrap_or(false))
+}
+
 fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -395,6 +405,19 @@ mod tests {
         assert_eq!(c.limits.body_bytes, 262_144);
         assert_eq!(c.tickets.activation_ttl, Duration::from_secs(72 * 3600));
         assert_eq!(c.sessions.idle_ttl, Duration::from_secs(3600));
+        assert!(!c.server.bench_baseline);
+    }
+
+    #[test]
+    fn bench_baseline_from_file_or_environment() {
+        let c = Config::from_sources(Some("[server]\nbench_baseline = true\n"), env(&[])).unwrap();
+        assert!(c.server.bench_baseline);
+        let c =
+            Config::from_sources(None, env(&[("ROSETTA_SERVER_BENCH_BASELINE", "true")])).unwrap();
+        assert!(c.server.bench_baseline);
+        assert!(
+            Config::from_sources(None, env(&[("ROSETTA_SERVER_BENCH_BASELINE", "maybe")])).is_err()
+        );
     }
 
     #[test]

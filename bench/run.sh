@@ -1,0 +1,413 @@
+#!/usr/bin/env bash
+# Benchmarks the release gateway with wrk, on SQLite and on PostgreSQL, and writes
+# docs/performance.md: rps, p50 and p99 per scenario, each as a ratio to the baseline measured
+# in the same run, with the machine, the settings and the command to reproduce.
+#
+# Only loopback traffic; every wrk run is bounded by its duration, every curl by --max-time.
+# A scenario whose route answers 404 on this build (a dialect not merged yet) is recorded as
+# "not available" and skipped.
+#
+# Settings (environment):
+#   BENCH_USERS=1000000        users loaded into the one benchmark tenant
+#   BENCH_DURATION=20s         each scenario
+#   BENCH_MIXED_DURATION=60s   the 90/10 mixed load
+#   BENCH_THREADS=2            wrk threads
+#   BENCH_CONNECTIONS=32       wrk connections (GET scenarios, mixed, GET under the flood)
+#   BENCH_FLOOD_CONNECTIONS=4  connections logging in during the flood
+#   BENCH_BCRYPT_COST=12       the gateway's security.bcrypt_cost and the loaded hash's cost
+#   BENCH_BACKENDS="sqlite postgres"
+#   BENCH_PORT=18080           the gateway listens on 127.0.0.1:PORT
+#   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432   a throwaway database is made there
+#   BENCH_OUT=docs/performance.md
+#   BENCH_SMOKE=auto           1: mark the report as a smoke run (auto: when BENCH_USERS < 1M)
+#   BENCH_WORK=(temp dir)      databases, logs and raw wrk output are kept there
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+USERS=${BENCH_USERS:-1000000}
+DURATION=${BENCH_DURATION:-20s}
+MIXED_DURATION=${BENCH_MIXED_DURATION:-60s}
+THREADS=${BENCH_THREADS:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+FLOOD_CONNECTIONS=${BENCH_FLOOD_CONNECTIONS:-4}
+COST=${BENCH_BCRYPT_COST:-12}
+BACKENDS=${BENCH_BACKENDS:-sqlite postgres}
+PORT=${BENCH_PORT:-18080}
+PG_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
+OUT=${BENCH_OUT:-docs/performance.md}
+SMOKE=${BENCH_SMOKE:-auto}
+TIMEOUT=30s
+BASE="http://127.0.0.1:$PORT"
+if [ "$SMOKE" = auto ]; then
+  if [ "$USERS" -lt 1000000 ]; then SMOKE=1; else SMOKE=0; fi
+fi
+
+WORK=${BENCH_WORK:-$(mktemp -d /tmp/rosetta-bench.XXXXXX)}
+mkdir -p "$WORK"
+RESULTS="$WORK/results.jsonl"
+: >"$RESULTS"
+log() { echo "bench: $*" >&2; }
+
+# ----- tools ---------------------------------------------------------------------------------
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v jq >/dev/null 2>&1 || need+=(jq)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  apt-get install -y -q "${need[@]}" >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; }
+fi
+
+log "building the release gateway and the loader"
+cargo build --release -q -p rosetta-server -p rosetta-bench-loader
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+ROSETTA="$TARGET/release/rosetta"
+LOADER="$TARGET/release/rosetta-bench-loader"
+
+# ----- processes we start, and their cleanup -------------------------------------------------
+GATEWAY_PID=""
+PG_DB=""
+cleanup() {
+  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
+    wait "$GATEWAY_PID" 2>/dev/null || true
+  fi
+  if [ -n "$PG_DB" ]; then
+    psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+start_gateway() { # url dir
+  (
+    cd "$2"
+    exec env ROSETTA_DATABASE_URL="$1" ROSETTA_LISTEN="127.0.0.1:$PORT" \
+      ROSETTA_SECURITY_BCRYPT_COST="$COST" ROSETTA_SERVER_BENCH_BASELINE=true \
+      ROSETTA_EMAIL_DIR="$2/outbox" RUST_LOG="${RUST_LOG:-info}" ROSETTA_LOG_FORMAT=json \
+      "$ROSETTA" serve
+  ) >"$2/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  for _ in $(seq 1 120); do
+    if curl -s -o /dev/null --max-time 2 "$BASE/readyz"; then return 0; fi
+    kill -0 "$GATEWAY_PID" 2>/dev/null || { cat "$2/gateway.log" >&2; return 1; }
+    sleep 0.5
+  done
+  log "the gateway did not become ready"
+  return 1
+}
+
+stop_gateway() {
+  kill -TERM "$GATEWAY_PID" 2>/dev/null || true
+  wait "$GATEWAY_PID" 2>/dev/null || true
+  GATEWAY_PID=""
+}
+
+# HTTP status of a request (curl arguments); the body goes to $WORK/probe.body.
+http() {
+  curl -s -o "$WORK/probe.body" -w '%{http_code}' --max-time 30 "$@" || echo 000
+}
+
+record() { # backend scenario status [note]
+  jq -nc --arg b "$1" --arg s "$2" --arg st "$3" --arg n "${4:-}" \
+    '{backend:$b, scenario:$s, status:$st, note:$n}' >>"$RESULTS"
+}
+
+# Runs one wrk scenario: name duration connections script [VAR=value...]
+run_wrk() {
+  local name=$1 dur=$2 conns=$3 script=$4
+  shift 4
+  local raw="$BDIR/$name.txt"
+  log "$BACKEND: $name ($dur, $conns connections)"
+  env "$@" BENCH_SCENARIO="$name" wrk -t"$THREADS" -c"$conns" -d"$dur" --timeout "$TIMEOUT" \
+    -s "$ROOT/bench/$script" "$BASE" >"$raw" 2>&1 || true
+  local line
+  line=$(grep '^BENCH_RESULT ' "$raw" | tail -n1 | cut -d' ' -f2- || true)
+  if [ -z "$line" ]; then
+    record "$BACKEND" "$name" failed "wrk printed no result: $(tail -n1 "$raw")"
+  else
+    jq -c --arg b "$BACKEND" '. + {backend:$b, status:"ok"}' <<<"$line" >>"$RESULTS"
+  fi
+}
+
+# Runs a scenario only when its probe answers 2xx; 404 is "not available" on this build.
+scenario() { # name probe-status duration connections script [VAR=value...]
+  local name=$1 status=$2
+  shift 2
+  case "$status" in
+    2??) run_wrk "$name" "$@" ;;
+    404) log "$BACKEND: $name: not available (404)"; record "$BACKEND" "$name" "not available" "route answers 404 on this build" ;;
+    *) log "$BACKEND: $name: probe answered $status"; record "$BACKEND" "$name" "not measured" "probe answered HTTP $status" ;;
+  esac
+}
+
+# ----- one backend ---------------------------------------------------------------------------
+bench_backend() {
+  BACKEND=$1
+  BDIR="$WORK/$BACKEND"
+  rm -rf "$BDIR"
+  mkdir -p "$BDIR"
+  local url
+  case "$BACKEND" in
+    sqlite) url="sqlite://$BDIR/rosetta.db" ;;
+    postgres)
+      if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+        log "starting the local PostgreSQL cluster"
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+        for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+      fi
+      PG_DB="rosetta_bench_$$"
+      psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null
+      psql "$PG_URL/postgres" -qc "CREATE DATABASE $PG_DB" >/dev/null
+      url="$PG_URL/$PG_DB"
+      ;;
+    *) log "unknown backend $BACKEND"; return 1 ;;
+  esac
+
+  log "$BACKEND: loading $USERS users"
+  "$LOADER" --database-url "$url" --users "$USERS" --bcrypt-cost "$COST" \
+    --login-users-file "$BDIR/login_users.txt" >"$BDIR/load.json"
+  local L="$BDIR/load.json"
+  local user_id user_uuid company key usr_token password word admin_user admin_email
+  user_id=$(jq -r .known_user.id "$L")
+  user_uuid=$(jq -r .known_user.uuid "$L")
+  company=$(jq -r .company_id "$L")
+  key=$(jq -r .integration_key "$L")
+  usr_token=$(jq -r .usr_token "$L")
+  password=$(jq -r .password "$L")
+  word=$(jq -r .memorable_word "$L")
+  admin_user=$(jq -r .admin.username "$L")
+  admin_email=$(jq -r .admin.email "$L")
+  local first_id last_id matches search_name deep_page mix_max
+  first_id=$(jq -r .first_id "$L")
+  last_id=$(jq -r .last_id "$L")
+  search_name=$(jq -r .search.name "$L")
+  matches=$(jq -r .search.matches "$L")
+  deep_page=$(( matches * 9 / 10 / 100 ))
+  mix_max=$(( first_id + 9999 < last_id ? first_id + 9999 : last_id ))
+
+  start_gateway "$url" "$BDIR"
+
+  # kashflow: the administrator logs in through both steps (also a check of the login path).
+  local kf_token="" kf_status
+  kf_status=$(http -X POST "$BASE/kashflow/sessiontoken" -H 'Content-Type: application/json' \
+    -d "$(jq -nc --arg u "$admin_user" --arg p "$password" '{UserName:$u, Password:$p}')")
+  if [ "$kf_status" = 200 ]; then
+    local answer
+    answer=$(jq -c --arg w "$word" '{TemporaryToken, MemorableWordList:
+      [.MemorableWordList[].Position | {Position: ., Value: $w[.-1:.]}]}' "$WORK/probe.body")
+    kf_status=$(http -X PUT "$BASE/kashflow/sessiontoken" -H 'Content-Type: application/json' -d "$answer")
+    [ "$kf_status" = 200 ] && kf_token=$(jq -r .SessionToken "$WORK/probe.body")
+  fi
+  local kf_get=$kf_status
+  if [ -n "$kf_token" ]; then
+    kf_get=$(http -H "Authorization: KfToken $kf_token" "$BASE/kashflow/users/$user_id")
+  fi
+
+  local keaz_token="" keaz_status keaz_get
+  keaz_status=$(http -X POST "$BASE/keaz/login" -H 'Content-Type: application/json' \
+    -d "$(jq -nc --arg e "$admin_email" --arg p "$password" '{email:$e, password:$p}')")
+  if [ "$keaz_status" = 200 ]; then
+    keaz_token=$(jq -r '.token // empty' "$WORK/probe.body")
+    keaz_get=$(http "$BASE/keaz/user/$user_id?token=$keaz_token")
+  else
+    keaz_get=$keaz_status
+  fi
+
+  local usr_get v2_json v2_xml v2_search v2_q
+  usr_get=$(http -H "Authorization: Bearer $usr_token" "$BASE/usr/$user_id")
+  v2_q="CompanyId=$company&IntegrationKey=$key"
+  v2_json=$(http "$BASE/api/v2/user?format=json&$v2_q&Id=$user_uuid")
+  v2_xml=$(http "$BASE/api/v2/user?format=xml&$v2_q&Id=$user_uuid")
+  v2_search=$(http "$BASE/api/v2/user/search?format=json&$v2_q&Name=$search_name&PageNo=0&PageSize=100")
+
+  local base_status
+  base_status=$(http "$BASE/bench/baseline")
+  scenario baseline "$base_status" "$DURATION" "$CONNECTIONS" baseline.lua
+  scenario kashflow_get "$kf_get" "$DURATION" "$CONNECTIONS" kashflow_get.lua \
+    KF_TOKEN="$kf_token" USER_ID="$user_id"
+  scenario usr_get "$usr_get" "$DURATION" "$CONNECTIONS" usr_get.lua \
+    USR_TOKEN="$usr_token" USER_ID="$user_id"
+  scenario keaz_get "$keaz_get" "$DURATION" "$CONNECTIONS" keaz_get.lua \
+    KEAZ_TOKEN="$keaz_token" USER_ID="$user_id"
+  scenario v2_get_json "$v2_json" "$DURATION" "$CONNECTIONS" v2_get.lua \
+    V2_FORMAT=json COMPANY_ID="$company" INTEGRATION_KEY="$key" USER_UUID="$user_uuid"
+  scenario v2_get_xml "$v2_xml" "$DURATION" "$CONNECTIONS" v2_get.lua \
+    V2_FORMAT=xml COMPANY_ID="$company" INTEGRATION_KEY="$key" USER_UUID="$user_uuid"
+  scenario v2_search_first "$v2_search" "$DURATION" "$CONNECTIONS" v2_search.lua \
+    COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$search_name" PAGE_NO=0
+  scenario v2_search_deep "$v2_search" "$DURATION" "$CONNECTIONS" v2_search.lua \
+    COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$search_name" PAGE_NO="$deep_page"
+  scenario mixed "$kf_get" "$MIXED_DURATION" "$CONNECTIONS" mixed.lua \
+    KF_TOKEN="$kf_token" MIX_ID_MIN="$first_id" MIX_ID_MAX="$mix_max"
+  if [ "${kf_get:0:1}" = 2 ]; then
+    log "$BACKEND: login flood ($FLOOD_CONNECTIONS connections) with kashflow GET beside it"
+    run_wrk login_flood "$DURATION" "$FLOOD_CONNECTIONS" login_flood.lua \
+      LOGIN_USERS_FILE="$BDIR/login_users.txt" PASSWORD="$password" MEMORABLE_WORD="$word" &
+    local flood=$!
+    run_wrk kashflow_get_under_flood "$DURATION" "$CONNECTIONS" kashflow_get.lua \
+      KF_TOKEN="$kf_token" USER_ID="$user_id"
+    wait "$flood" || true
+  else
+    scenario login_flood "$kf_get"
+    scenario kashflow_get_under_flood "$kf_get"
+  fi
+  scenario baseline_end "$base_status" "$DURATION" "$CONNECTIONS" baseline.lua
+
+  local hwm
+  hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$GATEWAY_PID/status" 2>/dev/null || echo 0)
+  stop_gateway
+  local locked errors
+  locked=$(grep -c 'database is locked' "$BDIR/gateway.log" || true)
+  errors=$(grep -c '"level":"ERROR"' "$BDIR/gateway.log" || true)
+  jq -c --arg b "$BACKEND" --argjson hwm "${hwm:-0}" --argjson locked "${locked:-0}" \
+    --argjson errors "${errors:-0}" --argjson deep "$deep_page" \
+    '{backend:$b, peak_rss_kib:$hwm, database_locked:$locked, error_log_lines:$errors,
+      deep_page:$deep, users, first_id, last_id, search, bcrypt_cost, bcrypt_hash_ms,
+      bcrypt_verify_ms, timings}' "$L" >"$WORK/backend-$BACKEND.json"
+  if [ "$BACKEND" = postgres ]; then
+    psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    PG_DB=""
+  fi
+}
+
+for b in $BACKENDS; do
+  bench_backend "$b"
+done
+
+# ----- the report ----------------------------------------------------------------------------
+command_line="BENCH_USERS=$USERS BENCH_DURATION=$DURATION BENCH_MIXED_DURATION=$MIXED_DURATION"
+command_line+=" BENCH_THREADS=$THREADS BENCH_CONNECTIONS=$CONNECTIONS"
+command_line+=" BENCH_FLOOD_CONNECTIONS=$FLOOD_CONNECTIONS BENCH_BCRYPT_COST=$COST"
+command_line+=" BENCH_BACKENDS=\"$BACKENDS\" bench/run.sh"
+cores=$(nproc)
+cpu=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1)
+mem=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+pg_version=$(psql "$PG_URL/postgres" -Atc 'SHOW server_version' 2>/dev/null || echo "n/a")
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain -- crates bench Cargo.toml Cargo.lock 2>/dev/null)" ]; then
+  commit+=" (with uncommitted changes)"
+fi
+
+jq -s -r \
+  --slurpfile backends <(for b in $BACKENDS; do cat "$WORK/backend-$b.json" 2>/dev/null || true; done | jq -s '.') \
+  --arg smoke "$SMOKE" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
+  --arg cores "$cores" --arg cpu "$cpu" --arg mem "$mem" --arg kernel "$(uname -r)" \
+  --arg os "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")" \
+  --arg wrk "$(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}')" --arg pg "$pg_version" \
+  --arg users "$USERS" --arg dur "$DURATION" --arg mixdur "$MIXED_DURATION" \
+  --arg threads "$THREADS" --arg conns "$CONNECTIONS" --arg flood "$FLOOD_CONNECTIONS" \
+  --arg cost "$COST" --arg cmd "$command_line" '
+def n2(x): if x == null then "–" else ((x * 100 | round) / 100 | tostring) end;
+def n0(x): if x == null then "–" else (x | round | tostring) end;
+def pct(x): if x == null then "–" else ((x * 100 | round | tostring) + "%") end;
+def ratio(a; b): if a == null or b == null or b == 0 then null else a / b end;
+def x(r): if r == null then "–" else (n2(r) + "×") end;
+def verdict(ok): if ok == null then "not measured" elif ok then "met" else "**missed**" end;
+. as $rows
+| ($backends[0]) as $bk
+| def get(b; s): ($rows | map(select(.backend == b and .scenario == s)) | last);
+  def ok(b; s): (get(b; s) | if . != null and .status == "ok" then . else null end);
+  def info(b): ($bk | map(select(.backend == b)) | first);
+[
+  "# Performance",
+  "",
+  (if $smoke == "1" then
+    "> **SMOKE RUN, not a measurement.** This file was written by a small end-to-end check of the harness (\($users) users, \($dur) per scenario) on a busy shared machine, while other builds were running, and with some dialects not merged yet. Do not read anything into these numbers; the full run (1,000,000 users, every dialect) is still to be done on a quiet machine with the command below."
+   else empty end),
+  (if $smoke == "1" then "" else empty end),
+  "Written by `bench/run.sh` on \($date) at commit \($commit). Every figure comes from one run: each scenario is compared with the baseline (`GET /bench/baseline`, a fixed user-sized JSON answer with no database and no auth, `server.bench_baseline`) measured by the same binary in the same run. rps ratios above 1× are faster than the baseline; latency ratios above 1× are slower.",
+  "",
+  "## Machine",
+  "",
+  "| | |",
+  "|---|---|",
+  "| cores (`nproc`) | \($cores) |",
+  "| CPU (`lscpu`) | \($cpu) |",
+  "| memory | \($mem) |",
+  "| kernel | \($kernel) |",
+  "| OS | \($os) |",
+  "| load generator | \($wrk), on the same machine |",
+  "| PostgreSQL | \($pg) (local cluster, loopback) |",
+  "",
+  "## Settings",
+  "",
+  "| | |",
+  "|---|---|",
+  "| users in the benchmark tenant | \($users) |",
+  "| duration | \($dur) per scenario, \($mixdur) for the mixed load |",
+  "| wrk | \($threads) threads, \($conns) connections; the login flood \($flood) connections |",
+  "| gateway | release build, `127.0.0.1`, `security.bcrypt_cost = \($cost)`, default workers (one per core) and pool (2 × cores), JSON logs at `info` |",
+  "| reads | one known user in the middle of the id range; v2 search `Name=<term>`, `PageSize=100`, page 0 and the page at 90% of the matches |",
+  "| mixed load | kashflow: 90% `GET /kashflow/users/{id}`, 10% `PUT` (rename) of the first 10,000 loaded users, ids drawn at random |",
+  "| login flood | kashflow `POST` then `PUT /kashflow/sessiontoken` for random loaded users, with kashflow GET-by-id at full load beside it |",
+  "",
+  "Reproduce (from the repository root):",
+  "",
+  "```sh",
+  $cmd,
+  "```",
+  "",
+  "## Loading",
+  "",
+  "| backend | users | load | rate | planner statistics | one bcrypt hash / verify (cost \($cost)) |",
+  "|---|---|---|---|---|---|",
+  ($bk[] | "| \(.backend) | \(.users) | \(n2(.timings.load_s)) s | \(n0(.timings.users_per_s)) users/s | \(n2(.timings.analyze_s)) s | \(n0(.bcrypt_hash_ms)) ms / \(n0(.bcrypt_verify_ms)) ms |"),
+  "",
+  ($bk[] | .backend as $b | ok($b; "baseline") as $base |
+    "## \($b)",
+    "",
+    "| scenario | rps | × baseline | p50 ms | × baseline | p99 ms | × baseline | non-2xx | notes |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ( ["baseline", "kashflow_get", "usr_get", "keaz_get", "v2_get_json", "v2_get_xml",
+       "v2_search_first", "v2_search_deep", "mixed", "login_flood", "kashflow_get_under_flood",
+       "baseline_end"][] as $s
+      | get($b; $s) as $r
+      | if $r == null then empty
+        elif $r.status != "ok" then "| \($s) | \($r.status) | | | | | | | \($r.note) |"
+        else
+          ([ (if $s == "v2_search_deep" or $s == "v2_search_first" then "page \($r.page_no)" else empty end),
+             (if $s == "mixed" then "\($r.reads) reads, \($r.writes) writes" else empty end),
+             (if $s == "login_flood" then "\(n2($r.logins_per_s)) logins/s (\($r.logins) completed)" else empty end),
+             (if ($r.status_5xx // 0) > 0 then "**\($r.status_5xx) 5xx**" else empty end),
+             (if ($r.socket_errors // 0) > 0 then "\($r.socket_errors) socket errors" else empty end),
+             (if ($r.first_error // "") != "" then "first non-2xx: `\($r.first_error | gsub("[`|\n\r]"; " "))`" else empty end)
+           ] | join("; ")) as $notes
+          | "| \($s) | \(n0($r.rps)) | \(x(ratio($r.rps; $base.rps))) | \(n2($r.p50_ms)) | \(x(ratio($r.p50_ms; $base.p50_ms))) | \(n2($r.p99_ms)) | \(x(ratio($r.p99_ms; $base.p99_ms))) | \($r.non_2xx) | \($notes) |"
+        end ),
+    "",
+    ($rows | map(select(.backend == $b) | .status_5xx // 0) | add // 0) as $fivexx |
+    "Whole run on \($b): \($fivexx) answers with a 5xx status; peak resident memory of the gateway (VmHWM) \(n0(info($b).peak_rss_kib / 1024)) MiB; \"database is locked\" in its log: \(info($b).database_locked) lines; ERROR lines: \(info($b).error_log_lines).",
+    ""
+  ),
+  "## Targets (issue 8)",
+  "",
+  "| backend | target | measured | verdict |",
+  "|---|---|---|---|",
+  ($bk[] | .backend as $b | ok($b; "baseline") as $base | info($b) as $i
+    | (if $b == "sqlite" then 0.5 else 0.25 end) as $min
+    | ( (["kashflow_get", "usr_get", "keaz_get", "v2_get_json"][] as $s
+        | ok($b; $s) as $r | ratio($r.rps; $base.rps) as $q
+        | "| \($b) | \($s) rps ≥ \(pct($min)) of the baseline | \(pct($q)) | \(verdict(if $q == null then null else $q >= $min end)) |"),
+        (ratio(ok($b; "v2_get_xml").rps; ok($b; "v2_get_json").rps) as $q
+        | "| \($b) | v2 XML rps ≥ 85% of v2 JSON | \(pct($q)) | \(verdict(if $q == null then null else $q >= 0.85 end)) |"),
+        (ratio(ok($b; "v2_search_deep").p50_ms; ok($b; "v2_search_first").p50_ms) as $q
+        | "| \($b) | search p50 at 90% depth ≤ 1.5× page 0 | \(x($q)) | \(verdict(if $q == null then null else $q <= 1.5 end)) |"),
+        (ok($b; "mixed") as $r
+        | "| \($b) | mixed load (\($mixdur)): no 5xx, no \"database is locked\" | \(if $r == null then "–" else "\($r.status_5xx) 5xx, \($i.database_locked) locked (whole run)" end) | \(verdict(if $r == null then null else ($r.status_5xx == 0 and $i.database_locked == 0) end)) |"),
+        (ratio(ok($b; "kashflow_get_under_flood").p99_ms; ok($b; "kashflow_get").p99_ms) as $q
+        | "| \($b) | GET p99 under the login flood ≤ 2× unloaded | \(x($q)) | \(verdict(if $q == null then null else $q <= 2 end)) |"),
+        (ok($b; "login_flood") as $r
+        | (($cores | tonumber) / ($i.bcrypt_verify_ms / 1000)) as $ideal
+        | ratio($r.logins_per_s; $ideal) as $q
+        | "| \($b) | logins/s within 20% of cores ÷ one hash (\(n2($ideal))/s) | \(if $r == null then "–" else "\(n2($r.logins_per_s))/s (\(pct($q)))" end) | \(verdict(if $q == null then null else ($q >= 0.8 and $q <= 1.2) end)) |"),
+        ((($i.peak_rss_kib // 0) / 1024) as $mib
+        | "| \($b) | peak RSS < 150 MiB | \(n0($mib)) MiB | \(verdict(if $i.peak_rss_kib == null or $i.peak_rss_kib == 0 then null else $mib < 150 end)) |")
+      )
+  ),
+  "",
+  "Raw wrk output, the loader'\''s JSON and the gateway logs of this run were kept in a temporary directory on the machine that ran it; `bench/README.md` explains the scenarios and scripts."
+] | .[]
+' "$RESULTS" >"$OUT"
+log "wrote $OUT (raw output in $WORK)"

@@ -1,0 +1,173 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! What the benchmark harness (`bench/`) relies on: the baseline route exists only when asked
+//! for, and users loaded in bulk are ordinary users to every part of the gateway.
+
+use rosetta_core::{
+    Actor, CoreError, Email, Names, Profile, SecretChange, Status, TenantId, UserKey, UserRecord,
+    Username,
+};
+use rosetta_store::{BulkAudit, BulkUser, DieselStore};
+use rosetta_testkit::{backend_tests, spawn_app, spawn_app_with, Backend};
+use uuid::Uuid;
+
+async fn baseline_is_absent_by_default(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = app
+        .client
+        .get(app.url("/bench/baseline"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+async fn baseline_is_served_when_enabled(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.server.bench_baseline = true).await;
+    let r = app
+        .client
+        .get(app.url("/bench/baseline"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "application/json"
+    );
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["Username"], "ada.lovelace");
+    let len = body.to_string().len();
+    assert!((200..600).contains(&len), "user-sized: {len} bytes");
+    // Only GET, and nothing else appears.
+    let r = app
+        .client
+        .post(app.url("/bench/baseline"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+fn record(tenant: TenantId, n: usize) -> UserRecord {
+    UserRecord {
+        uuid: Uuid::new_v4(),
+        tenant_id: tenant,
+        username: Username::parse(&format!("bulk{n}")).unwrap(),
+        email: Email::parse(&format!("Bulk{n}@Example.com")).unwrap(),
+        names: Names::from_full(&format!("Bulk User{n}")).unwrap(),
+        status: Status::Active,
+        role_number: 2,
+        perms: Vec::new(),
+        website_role: None,
+        default_account_id: Some(7),
+        external_id: Some(format!("EXT-{n}")),
+        profile: Profile::default(),
+        license_types: Vec::new(),
+        branch_ids: Vec::new(),
+        groups: Vec::new(),
+        folders: Vec::new(),
+        devices: Vec::new(),
+        password_expired: false,
+    }
+}
+
+async fn bulk_loaded_users_are_ordinary_users(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (tenant, _) = app.tenant("Bulk Ltd").await;
+    let store = DieselStore::new(app.gateway().db.clone());
+    let hash = rosetta_core::crypto::hash_password("letmein".into(), 4)
+        .await
+        .unwrap();
+    // More than one statement's worth of rows, so the chunking is exercised.
+    let n = 1_234;
+    let users: Vec<BulkUser> = (0..n)
+        .map(|i| BulkUser {
+            record: record(tenant, i),
+            secrets: SecretChange {
+                password_hash: Some(hash.clone()),
+                memorable_word_enc: None,
+            },
+        })
+        .collect();
+    let uuids: Vec<Uuid> = users.iter().map(|u| u.record.uuid).collect();
+    let audit = BulkAudit {
+        actor: "cli".into(),
+        dialect: "bulk".into(),
+    };
+    let loaded = store
+        .bulk_insert_users(users, audit.clone(), chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(loaded.len(), n);
+    assert!(loaded.windows(2).all(|w| w[0].0 .0 < w[1].0 .0));
+    let got: Vec<Uuid> = loaded.iter().map(|(_, u)| *u).collect();
+    assert_eq!(got, uuids, "ids follow the order given");
+
+    let actor = Actor::cli(tenant);
+    let (id, uuid) = loaded[1000];
+    let user = app
+        .directory
+        .get_user(&actor, UserKey::Uuid(uuid))
+        .await
+        .unwrap();
+    assert_eq!(user.id, id);
+    assert_eq!(user.username.as_str(), "bulk1000");
+    assert_eq!(user.names.last, "User1000");
+    assert_eq!(user.external_id.as_deref(), Some("EXT-1000"));
+    assert!(user.has_password && !user.has_memorable_word);
+    assert_eq!(user.version, 1);
+    let by_email = app
+        .directory
+        .get_user(&actor, UserKey::Email("bulk1000@example.com".into()))
+        .await
+        .unwrap();
+    assert_eq!(by_email.id, id);
+    let audits = app
+        .directory
+        .store()
+        .audits_for_user(tenant, id)
+        .await
+        .unwrap();
+    assert_eq!(audits.len(), 1);
+    assert_eq!(audits[0].dialect, "bulk");
+
+    // The shared hash logs them in like any other user.
+    match app
+        .directory
+        .check_login(UserKey::Username("BULK17".into()), "letmein")
+        .await
+        .unwrap()
+    {
+        rosetta_core::LoginCheck::Ok(u, _) => assert_eq!(u.id, loaded[17].0),
+        other => panic!("login refused: {other:?}"),
+    }
+
+    // A taken username fails the whole batch: nothing of it is written.
+    let clash = vec![
+        BulkUser {
+            record: record(tenant, 5_000),
+            secrets: SecretChange::default(),
+        },
+        BulkUser {
+            record: record(tenant, 5),
+            secrets: SecretChange::default(),
+        },
+    ];
+    let err = store
+        .bulk_insert_users(clash, audit, chrono::Utc::now())
+        .await
+        .unwrap_err();
+    // Which of the three taken keys a backend names first is its own business.
+    assert!(matches!(err, CoreError::Conflict(_)), "{err:?}");
+    let missing = app
+        .directory
+        .get_user(&actor, UserKey::Username("bulk5000".into()))
+        .await;
+    assert!(matches!(missing, Err(CoreError::NotFound)));
+}
+
+backend_tests!(
+    baseline_is_absent_by_default,
+    baseline_is_served_when_enabled,
+    bulk_loaded_users_are_ordinary_users
+);
