@@ -87,24 +87,20 @@ fn toml_blocks(markdown: &str) -> Vec<String> {
 }
 
 fn page(relative: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
 /// The tenant, administrator and usr credential every page starts from.
 async fn prepare(app: &TestApp) -> Vec<(String, String)> {
     let (tenant, key) = app.tenant("Acme Ltd").await;
-    app.user_with(
-        tenant,
-        ADMIN_USERNAME,
-        ADMIN_EMAIL,
-        ADMIN_PASSWORD,
-        |new| {
-            new.name = NameInput::Full("Ada Admin".into());
-            new.memorable_word = Some(MEMORABLE_WORD.into());
-            new.perms = vec!["admin".into(), "keaz".into()];
-        },
-    )
+    app.user_with(tenant, ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD, |new| {
+        new.name = NameInput::Full("Ada Admin".into());
+        new.memorable_word = Some(MEMORABLE_WORD.into());
+        new.perms = vec!["admin".into(), "keaz".into()];
+    })
     .await;
     let usr_token = app.credential(tenant, "usr").await;
     vec![
@@ -112,10 +108,7 @@ async fn prepare(app: &TestApp) -> Vec<(String, String)> {
         ("COMPANY_ID".into(), tenant.0.to_string()),
         ("INTEGRATION_KEY".into(), key),
         ("USR_TOKEN".into(), usr_token),
-        (
-            "OUTBOX".into(),
-            app.config.email.dir.display().to_string(),
-        ),
+        ("OUTBOX".into(), app.config.email.dir.display().to_string()),
     ]
 }
 
@@ -218,14 +211,15 @@ async fn operations_page(backend: Backend) {
     assert!(!tomls.is_empty(), "operations.md has no toml block");
     let mut dialects = std::collections::BTreeMap::new();
     for text in &tomls {
-        let parsed = Config::from_sources(Some(text), Vec::new())
-            .unwrap_or_else(|e| panic!("operations.md toml block is not a valid config: {e}\n{text}"));
+        let parsed = Config::from_sources(Some(text), Vec::new()).unwrap_or_else(|e| {
+            panic!("operations.md toml block is not a valid config: {e}\n{text}")
+        });
         dialects.extend(parsed.dialects);
     }
     let mut app = spawn_app_with(backend, |config| {
         for (name, mut mount) in dialects {
             if mount.listen.is_some() {
-                mount.listen = Some("127.0.0.1:0".into());
+                mount.listen = Some(free_address());
             }
             config.dialects.insert(name, mount);
         }
@@ -244,6 +238,14 @@ async fn operations_page(backend: Backend) {
     app.stop().await;
 }
 
+/// A free local port for a dedicated listener. Not `127.0.0.1:0`: a dialect whose `listen` is
+/// the main listener's text (the tests' main listener is `127.0.0.1:0`) is mounted on the main
+/// listener.
+fn free_address() -> String {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().to_string()
+}
+
 #[test]
 fn blocks_are_found_in_order() {
     let md = "x\n```sh\na=1\n```\n```json\n{}\n```\n  ```sh\necho $a\n  ```\n";
@@ -251,10 +253,4 @@ fn blocks_are_found_in_order() {
     assert_eq!(toml_blocks("```toml\n[x]\n```\n"), vec!["[x]\n"]);
 }
 
-backend_tests!(
-    kashflow_page,
-    usr_page,
-    keaz_page,
-    v2_page,
-    operations_page
-);
+backend_tests!(kashflow_page, usr_page, keaz_page, v2_page, operations_page);
