@@ -185,6 +185,14 @@ async fn dialect_page(backend: Backend, name: &str, min_blocks: usize) {
     app.stop().await;
 }
 
+async fn mapping_page(backend: Backend) {
+    require_tools();
+    let mut app = spawn_app_with(backend, |_| {}).await;
+    let env = prepare(&app).await;
+    run_page("mapping", &page("docs/mapping.md"), &env, 3).await;
+    app.stop().await;
+}
+
 async fn kashflow_page(backend: Backend) {
     dialect_page(backend, "kashflow", 5).await;
 }
@@ -253,4 +261,11 @@ fn blocks_are_found_in_order() {
     assert_eq!(toml_blocks("```toml\n[x]\n```\n"), vec!["[x]\n"]);
 }
 
-backend_tests!(kashflow_page, usr_page, keaz_page, v2_page, operations_page);
+backend_tests!(
+    mapping_page,
+    kashflow_page,
+    usr_page,
+    keaz_page,
+    v2_page,
+    operations_page
+);
