@@ -1035,9 +1035,17 @@ impl Directory {
             if user.status != Status::Active {
                 return Ok(None);
             }
-            self.store
-                .touch_session(session.id, at, after(self.settings.session_idle_ttl))
-                .await?;
+            // Pushing the idle expiry forward is a write; doing it on every read would put
+            // every authenticated request behind SQLite's single writer. A session is touched
+            // once it has aged a tenth of its idle time (at most a minute), so it expires
+            // between 90% and 100% of `sessions.idle_ttl` after its last use.
+            let refresh = (self.settings.session_idle_ttl / 10).min(Duration::from_secs(60));
+            let aged = (at - session.last_used_at).to_std().unwrap_or_default();
+            if aged >= refresh {
+                self.store
+                    .touch_session(session.id, at, after(self.settings.session_idle_ttl))
+                    .await?;
+            }
         }
         Ok(Some((session, user)))
     }
