@@ -366,6 +366,9 @@ async fn foreign_users_read_as_missing(backend: Backend) {
             let what = format!("{} {} {} with {key}", case.dialect, case.method, case.path);
             let theirs = ask(&a, &case, &key).await;
             let nobodys = ask(&a, &case, missing).await;
+            if std::env::var_os("E2E_SHOW").is_some() {
+                eprintln!("{what}: {} {}", theirs.status, theirs.text);
+            }
             assert_eq!(theirs.status, nobodys.status, "{what}: {} / {}", theirs.text, nobodys.text);
             assert!(
                 theirs.status >= 400 || case.dialect == "v2" && case.path.contains("search"),
@@ -443,6 +446,39 @@ async fn foreign_users_read_as_missing(backend: Backend) {
             assert!(!shown, "{what} answered B's {marker}: {body}");
         }
     }
+
+    // Usernames and emails are unique per tenant only: A may use B's, and is told nothing.
+    a.kf.send(
+        Method::POST,
+        "/users",
+        Some(&json!({"Email": "target@beta.test", "FullName": "Alpha Twin", "Password": "x",
+                     "RoleNumber": 2, "Username": "bacct", "MemorableWord": "abcde"})),
+    )
+    .await
+    .expect(201);
+    a.usr
+        .send(
+            Method::POST,
+            "/usr/new",
+            Some(&json!({"contactName": "Alpha Twin", "emailAddress": "acct@beta.test",
+                         "defaultAccountId": 77, "username": "rootb", "password": "x"})),
+        )
+        .await
+        .expect(201);
+    a.keaz
+        .send(Method::POST, "/user", Some(&json!({"name": "Alpha Twin", "email": "pending@beta.test"})))
+        .await
+        .expect(201);
+    a.v2.send(
+        Method::POST,
+        "/api/v2/user",
+        "",
+        Some(&json!({"FirstName": "Alpha", "LastName": "Twin", "Email": "rootb@beta.test",
+                     "ExternalId": "B-EXT-1", "DoNotEmail": true})),
+    )
+    .await
+    .expect(200);
+    assert_eq!(b_snapshot(&b, &tb.target_id, &tb.uuid).await, tb.before);
     gw.assert_no_leaks();
 }
 
@@ -479,11 +515,12 @@ async fn non_administrators_cannot_write(backend: Backend) {
         .expect(200)["id"]
         .as_i64()
         .unwrap();
+    let clerk = Kf::login(&gw, "clerk", &pw, &word).await;
+    let viewer = Keaz::login(&gw, "viewer@alpha.test", &pw).await;
     let before_kf = a.kf.get("/users").await.expect(200);
     let before_keaz = a.keaz.user(vid).await.expect(200);
 
     // kashflow: role 11 reads, but every write is 403 Forbidden, whatever the body.
-    let clerk = Kf::login(&gw, "clerk", &pw, &word).await;
     clerk.get("/users").await.expect(200);
     clerk.user(vid).await.expect(200);
     let kf_user = json!({"Number": vid, "Email": "x@alpha.test", "FullName": "X Y",
@@ -513,7 +550,6 @@ async fn non_administrators_cannot_write(backend: Backend) {
     }
 
     // keaz: role 2 with only `fleet-view` reads, but every write is 403 forbidden.
-    let viewer = Keaz::login(&gw, "viewer@alpha.test", &pw).await;
     viewer.send(Method::GET, "/users", None).await.expect(200);
     viewer.user(vid).await.expect(200);
     let attempts: Vec<(Method, String, Value)> = vec![
