@@ -106,7 +106,11 @@ async fn check_everywhere(c: &Clients, p: &Person) -> String {
         keaz_list_has(c, "/users?inactive", p.id).await,
     );
     assert_eq!(in_default, p.status != "inactive", "keaz /users: {ctx}");
-    assert_eq!(in_inactive, p.status == "inactive", "keaz /users?inactive: {ctx}");
+    assert_eq!(
+        in_inactive,
+        p.status == "inactive",
+        "keaz /users?inactive: {ctx}"
+    );
 
     // v2
     let v = c.v2.by_email(&p.email).await.expect(200)["User"].clone();
@@ -117,9 +121,8 @@ async fn check_everywhere(c: &Clients, p: &Person) -> String {
     assert_eq!(v["CompanyId"], c.v2.company, "{ctx}");
     let uuid = v["Id"].as_str().unwrap().to_owned();
     assert_eq!(c.v2.by_id(&uuid).await.expect(200)["User"], v, "{ctx}");
-    let found = c
-        .v2
-        .send(
+    let found =
+        c.v2.send(
             Method::GET,
             "/api/v2/user/search",
             &format!("Name={}", enc(&p.last.to_lowercase())),
@@ -151,7 +154,11 @@ async fn gone_everywhere(c: &Clients, id: i64, uuid: &str, email: &str) {
     assert_eq!(r.expect(404)["error"], "not_found");
     let r = c
         .keaz
-        .send(Method::GET, &format!("/user/byemail?email={}", enc(email)), None)
+        .send(
+            Method::GET,
+            &format!("/user/byemail?email={}", enc(email)),
+            None,
+        )
         .await;
     assert_eq!(r.expect(404)["error"], "not_found");
     let r = c.v2.by_id(uuid).await;
@@ -163,9 +170,13 @@ async fn gone_everywhere(c: &Clients, id: i64, uuid: &str, email: &str) {
     assert!(list.as_array().unwrap().iter().all(|u| u["Number"] != id));
     assert!(!keaz_list_has(c, "/users", id).await);
     assert!(!keaz_list_has(c, "/users?inactive", id).await);
-    let found = c
-        .v2
-        .send(Method::GET, "/api/v2/user/search", &format!("Email={}", enc(email)), None)
+    let found =
+        c.v2.send(
+            Method::GET,
+            "/api/v2/user/search",
+            &format!("Email={}", enc(email)),
+            None,
+        )
         .await
         .expect(200);
     assert_eq!(found["TotalRows"], 0, "{found}");
@@ -175,7 +186,11 @@ async fn gone_everywhere(c: &Clients, id: i64, uuid: &str, email: &str) {
 async fn id_of(c: &Clients, email: &str) -> i64 {
     let z = c
         .keaz
-        .send(Method::GET, &format!("/user/byemail?email={}", enc(email)), None)
+        .send(
+            Method::GET,
+            &format!("/user/byemail?email={}", enc(email)),
+            None,
+        )
         .await
         .expect(200);
     z["id"].as_i64().unwrap()
@@ -191,14 +206,15 @@ async fn kashflow_writes(backend: Backend) {
     let pw = gw.secret("Kf-Wr1ter-pw");
     let word = gw.secret("quokkaish");
 
-    let created = c
-        .kf
-        .send(
+    let created =
+        c.kf.send(
             Method::POST,
             "/users",
-            Some(&json!({"Email": "kf.writer@acme.test", "FullName": "Karl Friedrich Gauss",
+            Some(
+                &json!({"Email": "kf.writer@acme.test", "FullName": "Karl Friedrich Gauss",
                          "Password": pw, "RoleNumber": 6, "Username": "kgauss",
-                         "MemorableWord": word})),
+                         "MemorableWord": word}),
+            ),
         )
         .await
         .expect(201);
@@ -235,8 +251,10 @@ async fn kashflow_writes(backend: Backend) {
         .send(
             Method::POST,
             &format!("/usr/{}", p.id),
-            Some(&json!({"contactName": "Carl Gauss", "emailAddress": "carl.gauss@acme.test",
-                         "username": "cgauss", "active": 0})),
+            Some(
+                &json!({"contactName": "Carl Gauss", "emailAddress": "carl.gauss@acme.test",
+                         "username": "cgauss", "active": 0}),
+            ),
         )
         .await
         .expect(200);
@@ -246,11 +264,18 @@ async fn kashflow_writes(backend: Backend) {
     p.status = "inactive";
     let uuid = check_everywhere(&c, &p).await;
     let r = Kf::start(&gw, "cgauss", &pw).await;
-    assert_eq!(r.expect(401)["Error"], "InvalidCredentials", "inactive: no login");
+    assert_eq!(
+        r.expect(401)["Error"],
+        "InvalidCredentials",
+        "inactive: no login"
+    );
     assert_eq!(Keaz::try_login(&gw, &p.email, &pw).await.status, 401);
 
     // keaz deletes.
-    let r = c.keaz.send(Method::DELETE, &format!("/user/{}", p.id), None).await;
+    let r = c
+        .keaz
+        .send(Method::DELETE, &format!("/user/{}", p.id), None)
+        .await;
     assert_eq!(r.status, 204, "{}", r.text);
     gone_everywhere(&c, p.id, &uuid, &p.email).await;
 
@@ -258,9 +283,11 @@ async fn kashflow_writes(backend: Backend) {
     c.kf.send(
         Method::POST,
         "/users",
-        Some(&json!({"Email": "carl.gauss@acme.test", "FullName": "Carl Again",
+        Some(
+            &json!({"Email": "carl.gauss@acme.test", "FullName": "Carl Again",
                      "Password": pw, "RoleNumber": 2, "Username": "cgauss",
-                     "MemorableWord": word})),
+                     "MemorableWord": word}),
+        ),
     )
     .await
     .expect(201);
@@ -308,7 +335,11 @@ async fn usr_writes(backend: Backend) {
     Kf::login(&gw, "usvensson", &pw, "").await;
     let as_ulla = Keaz::login(&gw, &p.email, &pw).await;
     let r = as_ulla
-        .send(Method::PUT, &format!("/user/{}", p.id), Some(&json!({"name": "Mallory"})))
+        .send(
+            Method::PUT,
+            &format!("/user/{}", p.id),
+            Some(&json!({"name": "Mallory"})),
+        )
         .await;
     assert_eq!(r.expect(403)["error"], "forbidden");
 
@@ -318,8 +349,10 @@ async fn usr_writes(backend: Backend) {
         .send(
             Method::PUT,
             &format!("/user/{}", p.id),
-            Some(&json!({"name": "Ulla Svensson Berg", "email": "ulla@acme.test",
-                         "perms": ["admin"], "status": "inactive"})),
+            Some(
+                &json!({"name": "Ulla Svensson Berg", "email": "ulla@acme.test",
+                         "perms": ["admin"], "status": "inactive"}),
+            ),
         )
         .await
         .expect(200);
@@ -332,7 +365,11 @@ async fn usr_writes(backend: Backend) {
 
     // Back to active through keaz: the granted perm makes her an administrator in kashflow.
     c.keaz
-        .send(Method::PUT, &format!("/user/{}", p.id), Some(&json!({"status": "active"})))
+        .send(
+            Method::PUT,
+            &format!("/user/{}", p.id),
+            Some(&json!({"status": "active"})),
+        )
         .await
         .expect(200);
     p.status = "active";
@@ -341,11 +378,10 @@ async fn usr_writes(backend: Backend) {
     assert_eq!(step1["IsAdmin"], true);
 
     // v2 deletes, answering the user as it was.
-    let v = c
-        .v2
-        .send(Method::DELETE, "/api/v2/user", &format!("Id={uuid}"), None)
-        .await
-        .expect(200);
+    let v =
+        c.v2.send(Method::DELETE, "/api/v2/user", &format!("Id={uuid}"), None)
+            .await
+            .expect(200);
     assert_eq!(v["User"]["Email"], "ulla@acme.test");
     gone_everywhere(&c, p.id, &uuid, &p.email).await;
     let list = c
@@ -373,8 +409,10 @@ async fn keaz_writes(backend: Backend) {
         .send(
             Method::POST,
             "/user",
-            Some(&json!({"name": "Kim Lee Park", "email": "keaz.writer@acme.test",
-                         "perms": ["admin", "fleet-view"], "employee_id": "E-77"})),
+            Some(
+                &json!({"name": "Kim Lee Park", "email": "keaz.writer@acme.test",
+                         "perms": ["admin", "fleet-view"], "employee_id": "E-77"}),
+            ),
         )
         .await
         .expect(201);
@@ -407,18 +445,23 @@ async fn keaz_writes(backend: Backend) {
     p.status = "active";
     check_everywhere(&c, &p).await;
     let r = Keaz::activate(&gw, &ticket, &pw).await;
-    assert_eq!(r.expect(404)["error"], "not_found", "a ticket is single use");
+    assert_eq!(
+        r.expect(404)["error"],
+        "not_found",
+        "a ticket is single use"
+    );
 
     // The chosen password and the `admin` perm work in kashflow too.
-    let step1 = Kf::start(&gw, "keaz.writer@acme.test", &pw).await.expect(200);
+    let step1 = Kf::start(&gw, "keaz.writer@acme.test", &pw)
+        .await
+        .expect(200);
     assert_eq!(step1["IsAdmin"], true);
     let as_kim = Kf::login(&gw, "keaz.writer@acme.test", &pw, "").await;
     as_kim.get("/users").await.expect(200);
 
     // kashflow changes name, username, email, role, and disables.
-    let k = c
-        .kf
-        .send(
+    let k =
+        c.kf.send(
             Method::PUT,
             &format!("/users/{}", p.id),
             Some(&json!({"Number": p.id, "Email": "kim.park@acme.test",
@@ -443,7 +486,10 @@ async fn keaz_writes(backend: Backend) {
     assert_eq!(z["contact_number"], Value::Null);
 
     // usr deletes.
-    let r = c.usr.send(Method::DELETE, &format!("/usr/{}", p.id), None).await;
+    let r = c
+        .usr
+        .send(Method::DELETE, &format!("/usr/{}", p.id), None)
+        .await;
     assert_eq!(r.expect(200), json!({"id": p.id, "deleted": true}));
     gone_everywhere(&c, p.id, &uuid, &p.email).await;
     gw.assert_no_leaks();
@@ -461,11 +507,10 @@ async fn v2_writes(backend: Backend) {
     let user = json!({"FirstName": "Vera", "LastName": "van der Berg",
                       "Email": "v2.writer@acme.test", "Password": pw, "ExternalId": "EXT-9",
                       "WebsiteRole": "Admin", "DoNotEmail": true});
-    let created = c
-        .v2
-        .send(Method::POST, "/api/v2/user", "", Some(&user))
-        .await
-        .expect(200);
+    let created =
+        c.v2.send(Method::POST, "/api/v2/user", "", Some(&user))
+            .await
+            .expect(200);
     assert_eq!(created["User"]["Status"], "Active");
     let uuid = created["User"]["Id"].as_str().unwrap().to_owned();
     let mut p = Person {
@@ -501,22 +546,22 @@ async fn v2_writes(backend: Backend) {
     assert_eq!(Keaz::try_login(&gw, &p.email, &pw).await.status, 401);
     Keaz::login(&gw, &p.email, &new_pw).await;
     // v2-only members survived the usr write.
-    let v = c
-        .v2
-        .send(Method::GET, "/api/v2/user", "ExternalId=EXT-9", None)
-        .await
-        .expect(200);
+    let v =
+        c.v2.send(Method::GET, "/api/v2/user", "ExternalId=EXT-9", None)
+            .await
+            .expect(200);
     assert_eq!(v["User"]["Id"], uuid);
     assert_eq!(v["User"]["WebsiteRole"], "Admin");
 
     // kashflow deletes; the v2 audit records it.
-    let r = c.kf.send(Method::DELETE, &format!("/users/{}", p.id), None).await;
+    let r =
+        c.kf.send(Method::DELETE, &format!("/users/{}", p.id), None)
+            .await;
     assert_eq!(r.status, 204, "{}", r.text);
     assert_eq!(r.text, "");
     gone_everywhere(&c, p.id, &uuid, &p.email).await;
-    let found = c
-        .v2
-        .send(
+    let found =
+        c.v2.send(
             Method::GET,
             "/api/v2/user/search",
             "Email=nobody%40acme.test&IncludeDeletedUserAudits=true",
@@ -526,10 +571,9 @@ async fn v2_writes(backend: Backend) {
         .expect(200);
     let deleted = found["DeletedUsers"].as_array().unwrap();
     assert!(
-        deleted
-            .iter()
-            .any(|d| d["Id"] == uuid && d["Email"] == p.email
-                && d["DeletedBy"].as_str().unwrap().starts_with("kashflow:")),
+        deleted.iter().any(|d| d["Id"] == uuid
+            && d["Email"] == p.email
+            && d["DeletedBy"].as_str().unwrap().starts_with("kashflow:")),
         "{found}"
     );
 
@@ -563,6 +607,9 @@ fn the_leak_scan_finds_leaks() {
         r#"<User><Password i:nil="true"/><PasswordHint>x</PasswordHint></User>"#,
         "",
     ] {
-        assert!(common::leaks(fine, &secrets).is_empty(), "false alarm: {fine}");
+        assert!(
+            common::leaks(fine, &secrets).is_empty(),
+            "false alarm: {fine}"
+        );
     }
 }

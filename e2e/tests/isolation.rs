@@ -73,6 +73,8 @@ const BOOKING: &str =
     r#"{"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T10:00:00Z"}"#;
 
 /// Reads first, then writes, then deletes (so a broken delete cannot hide a broken read).
+/// Columns: dialect, method, route as `ROUTES` spells it, request path, body, key kind.
+#[rustfmt::skip]
 fn matrix() -> Vec<Case> {
     use Key::*;
     let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
@@ -130,15 +132,30 @@ const LIST_ROUTES: &[(&str, &str, &str)] = &[
 const NO_USER_ROUTES: &[(&str, &str, &str, &str)] = &[
     ("kashflow", "POST", "/sessiontoken", "login"),
     ("kashflow", "PUT", "/sessiontoken", "login"),
-    ("kashflow", "DELETE", "/sessiontoken", "logout of the caller's own session"),
+    (
+        "kashflow",
+        "DELETE",
+        "/sessiontoken",
+        "logout of the caller's own session",
+    ),
     ("kashflow", "POST", "/users", "create"),
     ("usr", "POST", "/usr/new", "create"),
     ("usr", "PUT", "/usr/new", "create"),
     ("keaz", "POST", "/login", "login"),
     ("keaz", "GET", "/login", "login"),
     ("keaz", "POST", "/user", "create"),
-    ("keaz", "POST", "/activate/{ticket}", "a ticket, no credential"),
-    ("keaz", "GET", "/activate/{ticket}", "a ticket, no credential"),
+    (
+        "keaz",
+        "POST",
+        "/activate/{ticket}",
+        "a ticket, no credential",
+    ),
+    (
+        "keaz",
+        "GET",
+        "/activate/{ticket}",
+        "a ticket, no credential",
+    ),
     ("keaz", "POST", "/import/users", "create"),
     ("v2", "POST", "/api/v2/user", "create"),
 ];
@@ -171,26 +188,55 @@ fn the_matrix_covers_every_route() {
             }
         }
     }
-    assert!(missing.is_empty(), "routes not in the isolation matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes not in the isolation matrix: {missing:?}"
+    );
 }
 
 /// Sends `path` (with `{key}` replaced) through the dialect's client.
-async fn ask(c: &Clients, case: &Case, key: &str) -> common::Resp {
-    let in_url = if case.key == Key::Id { key.to_owned() } else { enc(key) };
+/// kashflow and v2 also answer in XML (`xml`); usr and keaz speak JSON only.
+async fn ask(c: &Clients, case: &Case, key: &str, xml: bool) -> common::Resp {
+    let in_url = if case.key == Key::Id {
+        key.to_owned()
+    } else {
+        enc(key)
+    };
     let path = case.path.replace("{key}", &in_url);
     let body: Option<Value> = case
         .body
         .map(|b| serde_json::from_str(&b.replace("{key}", key)).unwrap());
     let m = case.method.clone();
-    match case.dialect {
-        "kashflow" => c.kf.send(m, &path, body.as_ref()).await,
-        "usr" => c.usr.send(m, &path, body.as_ref()).await,
-        "keaz" => c.keaz.send(m, &path, body.as_ref()).await,
-        "v2" => {
+    let bytes = body.as_ref().map(|b| serde_json::to_vec(b).unwrap());
+    match (case.dialect, xml) {
+        ("kashflow", true) => {
+            let auth = format!("KfToken {}", c.kf.token);
+            let headers = [
+                ("Authorization", auth.as_str()),
+                ("Accept", "application/xml"),
+                ("Content-Type", "application/json"),
+            ];
+            let path = format!("/kashflow{path}");
+            c.kf.gw.call(m, &path, &headers, bytes).await
+        }
+        ("v2", true) => {
+            let (p, q) = path.split_once('?').unwrap_or((&path, ""));
+            let url = format!(
+                "{p}?format=xml&CompanyId={}&IntegrationKey={}&{q}",
+                c.v2.company, c.v2.key
+            );
+            let headers = [("Content-Type", "application/json")];
+            c.v2.gw.call(m, &url, &headers, bytes).await
+        }
+        (_, true) => unreachable!("{} has no XML", case.dialect),
+        ("kashflow", false) => c.kf.send(m, &path, body.as_ref()).await,
+        ("usr", false) => c.usr.send(m, &path, body.as_ref()).await,
+        ("keaz", false) => c.keaz.send(m, &path, body.as_ref()).await,
+        ("v2", false) => {
             let (p, q) = path.split_once('?').unwrap_or((&path, ""));
             c.v2.send(m, p, q, body.as_ref()).await
         }
-        other => unreachable!("{other}"),
+        (other, _) => unreachable!("{other}"),
     }
 }
 
@@ -231,7 +277,10 @@ async fn b_snapshot(b: &Clients, id: &str, uuid: &str) -> Vec<Value> {
         b.kf.get(&format!("/users/{id}")).await.expect(200),
         b.usr.user(id.parse().unwrap()).await.expect(200),
         b.keaz.user(id.parse().unwrap()).await.expect(200),
-        b.keaz.send(Method::GET, &format!("/user/{id}/assets"), None).await.expect(200),
+        b.keaz
+            .send(Method::GET, &format!("/user/{id}/assets"), None)
+            .await
+            .expect(200),
         b.keaz
             .send(Method::GET, &format!("/user/{id}/bookings/2026"), None)
             .await
@@ -242,9 +291,8 @@ async fn b_snapshot(b: &Clients, id: &str, uuid: &str) -> Vec<Value> {
 
 async fn setup_b(app: &rosetta_testkit::TestApp, b: &Clients, gw: &Gw) -> TenantB {
     let pw = gw.secret("Beatrix-pw-1");
-    let v = b
-        .v2
-        .send(
+    let v =
+        b.v2.send(
             Method::POST,
             "/api/v2/user",
             "",
@@ -265,7 +313,10 @@ async fn setup_b(app: &rosetta_testkit::TestApp, b: &Clients, gw: &Gw) -> Tenant
         (format!("/user/{target_id}/perms"), json!(["fleet-view"])),
         (format!("/user/{target_id}/license-types"), json!(["B"])),
     ] {
-        b.keaz.send(Method::PUT, &path, Some(&body)).await.expect(200);
+        b.keaz
+            .send(Method::PUT, &path, Some(&body))
+            .await
+            .expect(200);
     }
     b.keaz
         .send(
@@ -296,8 +347,10 @@ async fn setup_b(app: &rosetta_testkit::TestApp, b: &Clients, gw: &Gw) -> Tenant
         .send(
             Method::POST,
             "/usr/new",
-            Some(&json!({"contactName": "Beatrix Account", "emailAddress": "acct@beta.test",
-                         "defaultAccountId": 77, "username": "bacct", "password": pw})),
+            Some(
+                &json!({"contactName": "Beatrix Account", "emailAddress": "acct@beta.test",
+                         "defaultAccountId": 77, "username": "bacct", "password": pw}),
+            ),
         )
         .await
         .expect(201);
@@ -307,8 +360,10 @@ async fn setup_b(app: &rosetta_testkit::TestApp, b: &Clients, gw: &Gw) -> Tenant
         .send(
             Method::POST,
             "/usr/new",
-            Some(&json!({"contactName": "Beatrix Gone", "emailAddress": "gone@beta.test",
-                         "defaultAccountId": 77, "username": "bgone", "password": pw})),
+            Some(
+                &json!({"contactName": "Beatrix Gone", "emailAddress": "gone@beta.test",
+                         "defaultAccountId": 77, "username": "bgone", "password": pw}),
+            ),
         )
         .await
         .expect(201);
@@ -327,7 +382,14 @@ async fn setup_b(app: &rosetta_testkit::TestApp, b: &Clients, gw: &Gw) -> Tenant
 }
 
 /// What only tenant B has; none of it may reach A.
-const B_MARKERS: &[&str] = &["beta.test", "Beatrix", "Quentin", "B-EXT-1", "B-REG-77", "rootb"];
+const B_MARKERS: &[&str] = &[
+    "beta.test",
+    "Beatrix",
+    "Quentin",
+    "B-EXT-1",
+    "B-REG-77",
+    "rootb",
+];
 
 async fn foreign_users_read_as_missing(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -340,8 +402,10 @@ async fn foreign_users_read_as_missing(backend: Backend) {
         .send(
             Method::POST,
             "/usr/new",
-            Some(&json!({"contactName": "Alan Decoy", "emailAddress": "decoy@alpha.test",
-                         "defaultAccountId": 42, "username": "decoy", "password": "x"})),
+            Some(
+                &json!({"contactName": "Alan Decoy", "emailAddress": "decoy@alpha.test",
+                         "defaultAccountId": 42, "username": "decoy", "password": "x"}),
+            ),
         )
         .await
         .expect(201);
@@ -362,26 +426,43 @@ async fn foreign_users_read_as_missing(backend: Backend) {
             Key::Name => MISSING_NAME,
             Key::Ext => MISSING_EXT,
         };
+        let formats: &[bool] = match case.dialect {
+            "kashflow" | "v2" => &[false, true],
+            _ => &[false],
+        };
         for key in foreign {
-            let what = format!("{} {} {} with {key}", case.dialect, case.method, case.path);
-            let theirs = ask(&a, &case, &key).await;
-            let nobodys = ask(&a, &case, missing).await;
-            if std::env::var_os("E2E_SHOW").is_some() {
-                eprintln!("{what}: {} {}", theirs.status, theirs.text);
+            for &xml in formats {
+                let what = format!(
+                    "{} {} {} with {key}{}",
+                    case.dialect,
+                    case.method,
+                    case.path,
+                    if xml { " (XML)" } else { "" }
+                );
+                let theirs = ask(&a, &case, &key, xml).await;
+                let nobodys = ask(&a, &case, missing, xml).await;
+                assert_eq!(
+                    theirs.status, nobodys.status,
+                    "{what}: {} / {}",
+                    theirs.text, nobodys.text
+                );
+                let search = case.dialect == "v2" && case.path.contains("search");
+                assert!(
+                    theirs.status >= 400 || search,
+                    "{what}: B's user answered {}: {}",
+                    theirs.status,
+                    theirs.text
+                );
+                assert_eq!(theirs.content_type, nobodys.content_type, "{what}");
+                assert_eq!(
+                    redact(&theirs.text, &key),
+                    redact(&nobodys.text, missing),
+                    "{what}"
+                );
+                if xml {
+                    assert!(theirs.text.starts_with("<?xml"), "{what}: {}", theirs.text);
+                }
             }
-            assert_eq!(theirs.status, nobodys.status, "{what}: {} / {}", theirs.text, nobodys.text);
-            assert!(
-                theirs.status >= 400 || case.dialect == "v2" && case.path.contains("search"),
-                "{what}: B's user answered {}: {}",
-                theirs.status,
-                theirs.text
-            );
-            assert_eq!(theirs.content_type, nobodys.content_type, "{what}");
-            assert_eq!(
-                redact(&theirs.text, &key),
-                redact(&nobodys.text, missing),
-                "{what}"
-            );
         }
     }
 
@@ -399,7 +480,11 @@ async fn foreign_users_read_as_missing(backend: Backend) {
     assert_eq!(acc77.expect(200), json!([]));
     let acc77 = a.usr.send(Method::GET, "/usr/acc/77", None).await;
     assert_eq!(acc77.expect(200), json!([]));
-    let acc42 = a.usr.send(Method::GET, "/pub/usr/acc/42", None).await.expect(200);
+    let acc42 = a
+        .usr
+        .send(Method::GET, "/pub/usr/acc/42", None)
+        .await
+        .expect(200);
     assert_eq!(acc42.as_array().unwrap().len(), 1, "{acc42}");
     assert_eq!(acc42[0]["emailAddress"], "decoy@alpha.test");
     let kf = a.kf.get("/users").await.expect(200);
@@ -412,9 +497,8 @@ async fn foreign_users_read_as_missing(backend: Backend) {
             .iter()
             .all(|u| u["email"].as_str().unwrap().ends_with("@alpha.test")));
     }
-    let audits = a
-        .v2
-        .send(
+    let audits =
+        a.v2.send(
             Method::GET,
             "/api/v2/user/search",
             "Name=a&IncludeDeletedUserAudits=true",
@@ -431,18 +515,24 @@ async fn foreign_users_read_as_missing(backend: Backend) {
             a.v2.key
         )
     };
-    let theirs = ga.call(Method::GET, &q(&b.v2.company.to_string()), &[], None).await;
+    let theirs = ga
+        .call(Method::GET, &q(&b.v2.company.to_string()), &[], None)
+        .await;
     let nobodys = ga.call(Method::GET, &q(MISSING_ID), &[], None).await;
     assert_eq!(theirs.status, 401, "{}", theirs.text);
     assert_eq!(
-        (theirs.status, redact(&theirs.text, &b.v2.company.to_string())),
+        (
+            theirs.status,
+            redact(&theirs.text, &b.v2.company.to_string())
+        ),
         (nobodys.status, redact(&nobodys.text, MISSING_ID))
     );
 
     // Nothing A received carries B's data.
     for (what, body) in gw.bodies("A") {
         for marker in B_MARKERS {
-            let shown = body.contains(marker) && !what.contains(&enc(marker)) && !what.contains(marker);
+            let shown =
+                body.contains(marker) && !what.contains(&enc(marker)) && !what.contains(marker);
             assert!(!shown, "{what} answered B's {marker}: {body}");
         }
     }
@@ -451,8 +541,10 @@ async fn foreign_users_read_as_missing(backend: Backend) {
     a.kf.send(
         Method::POST,
         "/users",
-        Some(&json!({"Email": "target@beta.test", "FullName": "Alpha Twin", "Password": "x",
-                     "RoleNumber": 2, "Username": "bacct", "MemorableWord": "abcde"})),
+        Some(
+            &json!({"Email": "target@beta.test", "FullName": "Alpha Twin", "Password": "x",
+                     "RoleNumber": 2, "Username": "bacct", "MemorableWord": "abcde"}),
+        ),
     )
     .await
     .expect(201);
@@ -460,21 +552,29 @@ async fn foreign_users_read_as_missing(backend: Backend) {
         .send(
             Method::POST,
             "/usr/new",
-            Some(&json!({"contactName": "Alpha Twin", "emailAddress": "acct@beta.test",
-                         "defaultAccountId": 77, "username": "rootb", "password": "x"})),
+            Some(
+                &json!({"contactName": "Alpha Twin", "emailAddress": "acct@beta.test",
+                         "defaultAccountId": 77, "username": "rootb", "password": "x"}),
+            ),
         )
         .await
         .expect(201);
     a.keaz
-        .send(Method::POST, "/user", Some(&json!({"name": "Alpha Twin", "email": "pending@beta.test"})))
+        .send(
+            Method::POST,
+            "/user",
+            Some(&json!({"name": "Alpha Twin", "email": "pending@beta.test"})),
+        )
         .await
         .expect(201);
     a.v2.send(
         Method::POST,
         "/api/v2/user",
         "",
-        Some(&json!({"FirstName": "Alpha", "LastName": "Twin", "Email": "rootb@beta.test",
-                     "ExternalId": "B-EXT-1", "DoNotEmail": true})),
+        Some(
+            &json!({"FirstName": "Alpha", "LastName": "Twin", "Email": "rootb@beta.test",
+                     "ExternalId": "B-EXT-1", "DoNotEmail": true}),
+        ),
     )
     .await
     .expect(200);
@@ -536,7 +636,10 @@ async fn non_administrators_cannot_write(backend: Backend) {
     ] {
         let r = clerk.send(method.clone(), &path, Some(&kf_user)).await;
         assert_eq!(r.expect(403)["Error"], "Forbidden", "{method} {path}");
-        kf_writes.insert(format!("{method} {}", path.replace(&vid.to_string(), "{number}")));
+        kf_writes.insert(format!(
+            "{method} {}",
+            path.replace(&vid.to_string(), "{number}")
+        ));
     }
     for r in rosetta_kashflow::ROUTES {
         if r.method != "GET" && r.path != "/sessiontoken" {
@@ -553,15 +656,43 @@ async fn non_administrators_cannot_write(backend: Backend) {
     viewer.send(Method::GET, "/users", None).await.expect(200);
     viewer.user(vid).await.expect(200);
     let attempts: Vec<(Method, String, Value)> = vec![
-        (Method::POST, "/user".into(), json!({"name": "New One", "email": "new@alpha.test"})),
-        (Method::PUT, format!("/user/{vid}"), json!({"name": "Changed"})),
+        (
+            Method::POST,
+            "/user".into(),
+            json!({"name": "New One", "email": "new@alpha.test"}),
+        ),
+        (
+            Method::PUT,
+            format!("/user/{vid}"),
+            json!({"name": "Changed"}),
+        ),
         (Method::DELETE, format!("/user/{vid}"), Value::Null),
-        (Method::PUT, format!("/user/{vid}/perms"), json!(["fleet-view"])),
-        (Method::PUT, format!("/user/{viewer_id}/perms"), json!(["fleet-view", "admin"])),
-        (Method::PUT, format!("/user/{vid}/license-types"), json!(["B"])),
+        (
+            Method::PUT,
+            format!("/user/{vid}/perms"),
+            json!(["fleet-view"]),
+        ),
+        (
+            Method::PUT,
+            format!("/user/{viewer_id}/perms"),
+            json!(["fleet-view", "admin"]),
+        ),
+        (
+            Method::PUT,
+            format!("/user/{vid}/license-types"),
+            json!(["B"]),
+        ),
         (Method::POST, format!("/user/{vid}/resend"), Value::Null),
-        (Method::POST, format!("/user/{vid}/assets/car"), json!({"reg": "X"})),
-        (Method::POST, format!("/user/{vid}/bookings"), serde_json::from_str(BOOKING).unwrap()),
+        (
+            Method::POST,
+            format!("/user/{vid}/assets/car"),
+            json!({"reg": "X"}),
+        ),
+        (
+            Method::POST,
+            format!("/user/{vid}/bookings"),
+            serde_json::from_str(BOOKING).unwrap(),
+        ),
     ];
     let mut keaz_writes = BTreeSet::new();
     for (method, path, body) in attempts {
@@ -575,7 +706,12 @@ async fn non_administrators_cannot_write(backend: Backend) {
         keaz_writes.insert(format!("{method} {route}"));
     }
     let r = viewer
-        .send_raw(Method::POST, "/import/users", "text/csv", "name,email\nCsv One,csv1@alpha.test\n")
+        .send_raw(
+            Method::POST,
+            "/import/users",
+            "text/csv",
+            "name,email\nCsv One,csv1@alpha.test\n",
+        )
         .await;
     assert_eq!(r.expect(403)["error"], "forbidden");
     keaz_writes.insert("POST /import/users".into());
@@ -609,4 +745,7 @@ async fn non_administrators_cannot_write(backend: Backend) {
     gw.assert_no_leaks();
 }
 
-backend_tests!(foreign_users_read_as_missing, non_administrators_cannot_write);
+backend_tests!(
+    foreign_users_read_as_missing,
+    non_administrators_cannot_write
+);

@@ -129,11 +129,7 @@ impl Gw {
         let content_type = header("content-type").unwrap_or_default();
         let location = header("location");
         let text = r.text().await.unwrap_or_else(|e| panic!("{what}: {e}"));
-        self.log
-            .lock()
-            .unwrap()
-            .bodies
-            .push((what, text.clone()));
+        self.log.lock().unwrap().bodies.push((what, text.clone()));
         Resp {
             status,
             content_type,
@@ -276,7 +272,9 @@ impl Kf {
             Method::PUT,
             "/kashflow/sessiontoken",
             &[("Content-Type", "application/json")],
-            json_body(&json!({"TemporaryToken": step1["TemporaryToken"], "MemorableWordList": list})),
+            json_body(
+                &json!({"TemporaryToken": step1["TemporaryToken"], "MemorableWordList": list}),
+            ),
         )
         .await
     }
@@ -306,7 +304,12 @@ impl Kf {
             headers.push(("Content-Type", "application/json"));
         }
         self.gw
-            .call(method, &format!("/kashflow{path}"), &headers, body.and_then(json_body))
+            .call(
+                method,
+                &format!("/kashflow{path}"),
+                &headers,
+                body.and_then(json_body),
+            )
             .await
     }
 
@@ -386,16 +389,30 @@ impl Keaz {
             headers.push(("Content-Type", "application/json"));
         }
         self.gw
-            .call(method, &format!("/keaz{path}"), &headers, body.and_then(json_body))
+            .call(
+                method,
+                &format!("/keaz{path}"),
+                &headers,
+                body.and_then(json_body),
+            )
             .await
     }
 
-    pub async fn send_raw(&self, method: Method, path: &str, content_type: &str, body: &str) -> Resp {
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> Resp {
         self.gw
             .call(
                 method,
                 &format!("/keaz{path}"),
-                &[("token", self.token.as_str()), ("Content-Type", content_type)],
+                &[
+                    ("token", self.token.as_str()),
+                    ("Content-Type", content_type),
+                ],
                 Some(body.as_bytes().to_vec()),
             )
             .await
@@ -437,7 +454,13 @@ impl V2 {
     }
 
     /// `query` is appended to the credentials (e.g. `Email=a%40b.c`), may be "".
-    pub async fn send(&self, method: Method, path: &str, query: &str, body: Option<&Value>) -> Resp {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &str,
+        body: Option<&Value>,
+    ) -> Resp {
         let url = format!(
             "{path}?format=json&CompanyId={}&IntegrationKey={}{}{query}",
             self.company,
@@ -445,7 +468,10 @@ impl V2 {
             if query.is_empty() { "" } else { "&" }
         );
         let headers: &[(&str, &str)] = if body.is_some() {
-            &[("Content-Type", "application/json"), ("Accept", "application/json")]
+            &[
+                ("Content-Type", "application/json"),
+                ("Accept", "application/json"),
+            ]
         } else {
             &[("Accept", "application/json")]
         };
@@ -455,8 +481,13 @@ impl V2 {
     }
 
     pub async fn by_email(&self, email: &str) -> Resp {
-        self.send(Method::GET, "/api/v2/user", &format!("Email={}", enc(email)), None)
-            .await
+        self.send(
+            Method::GET,
+            "/api/v2/user",
+            &format!("Email={}", enc(email)),
+            None,
+        )
+        .await
     }
 
     pub async fn by_id(&self, uuid: &str) -> Resp {
