@@ -179,23 +179,44 @@ impl Store for DieselStore {
 
     async fn setting_get_or_init(&self, key: &str, value: String) -> CoreResult<String> {
         let key = key.to_owned();
-        Ok(self
+        let written = self
             .db
-            .write(move |conn| {
-                let found: Option<String> = settings::table
-                    .filter(settings::key.eq(&key))
-                    .select(settings::value)
-                    .first(conn)
-                    .optional()?;
-                if let Some(v) = found {
-                    return Ok(v);
+            .write({
+                let key = key.clone();
+                move |conn| {
+                    let found: Option<String> = settings::table
+                        .filter(settings::key.eq(&key))
+                        .select(settings::value)
+                        .first(conn)
+                        .optional()?;
+                    if let Some(v) = found {
+                        return Ok(v);
+                    }
+                    diesel::insert_into(settings::table)
+                        .values((settings::key.eq(&key), settings::value.eq(&value)))
+                        .execute(conn)?;
+                    Ok(value)
                 }
-                diesel::insert_into(settings::table)
-                    .values((settings::key.eq(&key), settings::value.eq(&value)))
-                    .execute(conn)?;
-                Ok(value)
             })
-            .await?)
+            .await;
+        match written {
+            // Another gateway starting on the same fresh PostgreSQL database stored its value
+            // between our read and our insert (read committed lets both read nothing): theirs
+            // is the one, so every replica uses the same secret key.
+            Err(StoreError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ))) => Ok(self
+                .db
+                .run(move |conn| {
+                    Ok(settings::table
+                        .filter(settings::key.eq(&key))
+                        .select(settings::value)
+                        .first(conn)?)
+                })
+                .await?),
+            other => Ok(other?),
+        }
     }
 
     async fn create_tenant(
