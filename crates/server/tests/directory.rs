@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use rosetta_core::{
-    Actor, AuditAction, CoreError, CreateOptions, Cursor, NameInput, NewUser, Status, TenantId,
-    UniqueField, UserFilter, UserId, UserKey, UserPatch,
+    Actor, AuditAction, CoreError, CreateOptions, Cursor, NameInput, NewUser, Status, UniqueField,
+    UserFilter, UserId, UserKey, UserPatch,
 };
 use rosetta_testkit::{backend_tests, spawn_app, Backend, TestApp};
 use uuid::Uuid;
@@ -373,7 +373,6 @@ async fn tenants_are_isolated(backend: Backend) {
         dir.get_user(&actor_a, UserKey::Id(ua.id)).await.unwrap(),
         ua
     );
-    let _ = TenantId(0);
 }
 
 async fn pagination_tiles_with_inserts_between_pages(backend: Backend) {

@@ -333,22 +333,7 @@ fn decode_quoted_printable(text: &str) -> String {
 impl TestApp {
     /// Every message the file transport has written so far, oldest first.
     pub fn emails(&self) -> Vec<SentEmail> {
-        let Ok(entries) = std::fs::read_dir(&self.config.email.dir) else {
-            return Vec::new();
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".eml") && !n.starts_with('.'))
-            .collect();
-        names.sort();
-        names
-            .into_iter()
-            .filter_map(|n| {
-                let text = std::fs::read_to_string(self.config.email.dir.join(&n)).ok()?;
-                Some(parse_eml(n, &text))
-            })
-            .collect()
+        read_eml_dir(&self.config.email.dir)
     }
 
     /// Waits (up to 10 s) until at least `n` messages have been written; returns them all.
@@ -364,8 +349,9 @@ impl TestApp {
     }
 }
 
-/// Every `.eml` file in `dir` (for instance what a test's own SMTP server stored), oldest
-/// first by file name, parsed like [`TestApp::emails`]. Bare LF line ends are accepted.
+/// Every `.eml` file in `dir` (the file transport's `email.dir`, or what a test's own SMTP
+/// server stored), oldest first by file name. Bare LF line ends are accepted, since the SMTP
+/// sink writes them where the file transport writes CRLF.
 pub fn read_eml_dir(dir: &std::path::Path) -> Vec<SentEmail> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
