@@ -104,6 +104,26 @@ stop_gateway() {
   GATEWAY_PID=""
 }
 
+# Waits (up to 60 s) until no database connection is in use, so requests a scenario left queued
+# in the gateway (a slow search outlives the wrk run that sent it) do not land in the next one.
+settle() {
+  local idle busy quiet=0
+  for _ in $(seq 1 120); do
+    busy=$(curl -s --max-time 2 "$BASE/metrics" | awk '
+      /^rosetta_db_pool_connections\{state="idle"\}/ {idle=$2}
+      /^rosetta_db_pool_connections\{state="total"\}/ {total=$2}
+      END {print total - idle}')
+    if [ "${busy:-1}" = 0 ]; then
+      quiet=$((quiet + 1))
+      [ "$quiet" -ge 2 ] && return 0
+    else
+      quiet=0
+    fi
+    sleep 0.5
+  done
+  log "$BACKEND: the gateway still had busy connections after 60 s"
+}
+
 # HTTP status of a request (curl arguments); the body goes to $WORK/probe.body.
 http() {
   curl -s -o "$WORK/probe.body" -w '%{http_code}' --max-time 30 "$@" || echo 000
@@ -239,6 +259,7 @@ bench_backend() {
     COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$search_name" PAGE_NO=0
   scenario v2_search_deep "$v2_search" "$DURATION" "$CONNECTIONS" v2_search.lua \
     COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$search_name" PAGE_NO="$deep_page"
+  settle
   scenario mixed "$kf_get" "$MIXED_DURATION" "$CONNECTIONS" mixed.lua \
     KF_TOKEN="$kf_token" MIX_ID_MIN="$first_id" MIX_ID_MAX="$mix_max"
   if [ "${kf_get:0:1}" = 2 ]; then
@@ -410,4 +431,8 @@ def verdict(ok): if ok == null then "not measured" elif ok then "met" else "**mi
   "Raw wrk output, the loader'\''s JSON and the gateway logs of this run were kept in a temporary directory on the machine that ran it; `bench/README.md` explains the scenarios and scripts."
 ] | .[]
 ' "$RESULTS" >"$OUT"
+# What the numbers led to: written by hand, kept beside the harness, carried into every report.
+if [ -f "$ROOT/bench/notes.md" ]; then
+  { echo; cat "$ROOT/bench/notes.md"; } >>"$OUT"
+fi
 log "wrote $OUT (raw output in $WORK)"

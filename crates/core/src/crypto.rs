@@ -1,6 +1,8 @@
 //! Hashing and encryption. bcrypt is slow on purpose, so it always runs on the blocking pool,
 //! never on an async worker.
 
+use std::sync::OnceLock;
+
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -8,19 +10,38 @@ use base64::Engine as _;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use tokio::sync::Semaphore;
+
 use crate::error::{CoreError, CoreResult};
 
-pub async fn hash_password(password: String, cost: u32) -> CoreResult<String> {
-    tokio::task::spawn_blocking(move || bcrypt::hash(password, cost))
+/// At most one bcrypt per core at a time. A login flood otherwise starts a blocking thread per
+/// waiting login, each hashing at once: they all finish late together, and every other request
+/// waits behind a run queue of hashes. Waiting here holds no thread.
+fn hashing_slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+    })
+}
+
+async fn hashing<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> CoreResult<T> {
+    let _slot = hashing_slots()
+        .acquire()
         .await
-        .map_err(|e| CoreError::Internal(format!("hash task: {e}")))?
+        .map_err(|e| CoreError::Internal(format!("hash slot: {e}")))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| CoreError::Internal(format!("hash task: {e}")))
+}
+
+pub async fn hash_password(password: String, cost: u32) -> CoreResult<String> {
+    hashing(move || bcrypt::hash(password, cost))
+        .await?
         .map_err(|e| CoreError::Internal(format!("bcrypt: {e}")))
 }
 
 pub async fn verify_password(password: String, hash: String) -> CoreResult<bool> {
-    tokio::task::spawn_blocking(move || bcrypt::verify(password, &hash).unwrap_or(false))
-        .await
-        .map_err(|e| CoreError::Internal(format!("verify task: {e}")))
+    hashing(move || bcrypt::verify(password, &hash).unwrap_or(false)).await
 }
 
 /// A fresh secret of 256 bits, URL-safe (tokens, tickets, integration keys).

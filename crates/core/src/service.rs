@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::crypto::{self, MemorableCipher};
@@ -16,6 +17,7 @@ use crate::model::{
     SessionKind, Status, Tenant, Timestamp, User, UserFilter, UserKey, UserRecord, UserSecrets,
     DEFAULT_ROLE,
 };
+use crate::recent::Recent;
 use crate::store::{Redeem, RedeemOutcome, Store};
 
 /// Knobs from the server's configuration that change what the core does.
@@ -30,6 +32,11 @@ pub struct Settings {
     pub lockout_duration: Duration,
     /// With `{ticket}` where the ticket goes.
     pub activation_url: String,
+    /// How long a verified machine credential is trusted without a read (0: always read).
+    pub credential_cache_ttl: Duration,
+    /// List and search queries running at once; the rest wait their turn without holding a
+    /// database connection.
+    pub list_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -43,6 +50,8 @@ impl Default for Settings {
             lockout_threshold: 5,
             lockout_duration: Duration::from_secs(15 * 60),
             activation_url: "http://127.0.0.1:8080/keaz/activate/{ticket}".into(),
+            credential_cache_ttl: Duration::from_secs(10),
+            list_concurrency: 2,
         }
     }
 }
@@ -228,10 +237,25 @@ pub enum LoginCheck {
     Locked,
 }
 
+/// A live session found by its token: what a session-authenticated request needs to go on.
+#[derive(Debug, Clone)]
+pub struct SessionAuth {
+    pub session: Session,
+    pub user: User,
+    pub actor: Actor,
+    /// The tenant's role catalogue as read with the session (kashflow names roles with it).
+    pub roles: Vec<Role>,
+}
+
 pub struct Directory {
     store: Arc<dyn Store>,
     settings: Settings,
     cipher: MemorableCipher,
+    /// Verified machine credentials by token hash.
+    credentials: Recent<Credential>,
+    /// Verified v2 integration keys by tenant and key hash.
+    integration_keys: Recent<()>,
+    list_slots: Semaphore,
 }
 
 fn now() -> Timestamp {
@@ -277,6 +301,9 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
 impl Directory {
     pub fn new(store: Arc<dyn Store>, settings: Settings, secret_key: &str) -> Self {
         Self {
+            credentials: Recent::new(settings.credential_cache_ttl),
+            integration_keys: Recent::new(settings.credential_cache_ttl),
+            list_slots: Semaphore::new(settings.list_concurrency.max(1)),
             store,
             settings,
             cipher: MemorableCipher::from_secret(secret_key),
@@ -344,13 +371,21 @@ impl Directory {
         dialect: &str,
         token: &str,
     ) -> CoreResult<Credential> {
-        match self
-            .store
-            .credential_by_hash(&crypto::token_hash(token))
-            .await?
-        {
-            Some(cred) if cred.dialect == dialect => Ok(cred),
-            _ => Err(CoreError::Unauthorized),
+        let hash = crypto::token_hash(token);
+        let cred = match self.credentials.get(&hash) {
+            Some(cred) => cred,
+            None => {
+                let Some(cred) = self.store.credential_by_hash(&hash).await? else {
+                    return Err(CoreError::Unauthorized);
+                };
+                self.credentials.put(hash, cred.clone());
+                cred
+            }
+        };
+        if cred.dialect == dialect {
+            Ok(cred)
+        } else {
+            Err(CoreError::Unauthorized)
         }
     }
 
@@ -360,8 +395,16 @@ impl Directory {
         tenant: TenantId,
         key: &str,
     ) -> CoreResult<()> {
+        let hash = crypto::token_hash(key);
+        let cache_key = format!("{}:{hash}", tenant.0);
+        if self.integration_keys.get(&cache_key).is_some() {
+            return Ok(());
+        }
         match self.store.tenant_key_hash(tenant).await? {
-            Some(hash) if hash == crypto::token_hash(key) => Ok(()),
+            Some(stored) if stored == hash => {
+                self.integration_keys.put(cache_key, ());
+                Ok(())
+            }
             _ => Err(CoreError::Unauthorized),
         }
     }
@@ -377,14 +420,18 @@ impl Directory {
     /// The actor a logged-in user acts as.
     pub async fn actor_for(&self, user: &User, dialect: &'static str) -> CoreResult<Actor> {
         let roles = self.store.roles(user.tenant_id).await?;
-        Ok(Actor {
+        Ok(Self::user_actor(user, &roles, dialect))
+    }
+
+    fn user_actor(user: &User, roles: &[Role], dialect: &'static str) -> Actor {
+        Actor {
             tenant: user.tenant_id,
             dialect,
             principal: Principal::User(user.id),
-            admin: Self::is_admin(user, &roles),
+            admin: Self::is_admin(user, roles),
             grants_admin: user.perms.iter().any(|p| p == "admin" || p == "keaz"),
             grants_keaz: user.perms.iter().any(|p| p == "keaz"),
-        })
+        }
     }
 
     // ----- users -----------------------------------------------------------------------------
@@ -396,6 +443,18 @@ impl Directory {
             .ok_or(CoreError::NotFound)
     }
 
+    /// A user and its live sessions (kashflow's `NoOfLogins`), in one store call.
+    pub async fn get_user_with_sessions(
+        &self,
+        actor: &Actor,
+        key: UserKey,
+    ) -> CoreResult<(User, i64)> {
+        self.store
+            .user_with_session_count(actor.tenant, key, SessionKind::Session, now())
+            .await?
+            .ok_or(CoreError::NotFound)
+    }
+
     pub async fn list_users(
         &self,
         actor: &Actor,
@@ -403,6 +462,12 @@ impl Directory {
         cursor: Cursor,
         limit: u32,
     ) -> CoreResult<Page> {
+        // Waiting here holds no connection; a caller that goes away leaves the queue.
+        let _slot = self
+            .list_slots
+            .acquire()
+            .await
+            .map_err(|_| CoreError::Unavailable("the directory is shutting down".into()))?;
         self.store
             .list_users(actor.tenant, filter, cursor, limit.clamp(1, 10_000))
             .await
@@ -1009,11 +1074,11 @@ impl Directory {
     /// pushed forward on use; a temporary token is not (it is consumed instead).
     pub async fn find_session(
         &self,
-        dialect: &str,
+        dialect: &'static str,
         kind: SessionKind,
         token: &str,
-    ) -> CoreResult<Option<(Session, User)>> {
-        let Some(session) = self
+    ) -> CoreResult<Option<SessionAuth>> {
+        let Some((session, user, roles)) = self
             .store
             .session_by_hash(&crypto::token_hash(token))
             .await?
@@ -1024,13 +1089,6 @@ impl Directory {
         if session.dialect != dialect || session.kind != kind || session.expires_at <= at {
             return Ok(None);
         }
-        let Some(user) = self
-            .store
-            .user(session.tenant_id, UserKey::Id(session.user_id))
-            .await?
-        else {
-            return Ok(None);
-        };
         if kind == SessionKind::Session {
             if user.status != Status::Active {
                 return Ok(None);
@@ -1047,7 +1105,13 @@ impl Directory {
                     .await?;
             }
         }
-        Ok(Some((session, user)))
+        let actor = Self::user_actor(&user, &roles, dialect);
+        Ok(Some(SessionAuth {
+            session,
+            user,
+            actor,
+            roles,
+        }))
     }
 
     /// Removes a session; false when it was already gone (a reused temporary token).

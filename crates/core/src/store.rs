@@ -117,7 +117,13 @@ pub trait Store: Send + Sync + 'static {
 
     // Sessions
     async fn create_session(&self, session: NewSession, now: Timestamp) -> CoreResult<Session>;
-    async fn session_by_hash(&self, token_hash: &str) -> CoreResult<Option<Session>>;
+    /// The session under a token hash, with its user and the tenant's role catalogue. Every
+    /// authenticated request needs all three, so they are read in one go (one connection, one
+    /// trip to the blocking pool) rather than as three calls. `None` when either is gone.
+    async fn session_by_hash(
+        &self,
+        token_hash: &str,
+    ) -> CoreResult<Option<(Session, User, Vec<Role>)>>;
     /// Removes a session (a temporary token is used once; logout). False if it was gone, so
     /// two racing uses of one temporary token cannot both win.
     async fn delete_session(&self, id: i64) -> CoreResult<bool>;
@@ -130,6 +136,16 @@ pub trait Store: Send + Sync + 'static {
         kind: crate::model::SessionKind,
         now: Timestamp,
     ) -> CoreResult<Vec<(UserId, i64)>>;
+
+    /// A user with its unexpired sessions of `kind` counted, read on one connection (the one
+    /// user kashflow's `GET /users/{n}` shows with `NoOfLogins`).
+    async fn user_with_session_count(
+        &self,
+        tenant: TenantId,
+        key: UserKey,
+        kind: crate::model::SessionKind,
+        now: Timestamp,
+    ) -> CoreResult<Option<(User, i64)>>;
 
     // Credentials
     async fn create_credential(

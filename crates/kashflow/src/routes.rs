@@ -8,8 +8,8 @@ use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use rand::seq::index::sample;
 use rosetta_core::{
-    Actor, CreateOptions, Cursor, Directory, LoginCheck, Session, SessionKind, Status, User,
-    UserFilter, UserId, UserKey,
+    Actor, CreateOptions, Cursor, Directory, LoginCheck, Role, SessionAuth, SessionKind, Status,
+    User, UserFilter, UserId, UserKey,
 };
 use rosetta_dialect::{label_credential, read_body, BodyError, Limits};
 use serde::Serialize;
@@ -59,19 +59,16 @@ fn kf_token(req: &HttpRequest) -> Option<String> {
     (scheme.eq_ignore_ascii_case("KfToken") && !token.is_empty()).then(|| token.to_owned())
 }
 
-/// The caller's live session, user and actor. Anything else is `InvalidSessionToken`.
-async fn authenticate(
-    req: &HttpRequest,
-    dir: &Directory,
-) -> Result<(Session, User, Actor), KfError> {
+/// The caller's live session, user, actor and tenant roles. Anything else is
+/// `InvalidSessionToken`.
+async fn authenticate(req: &HttpRequest, dir: &Directory) -> Result<SessionAuth, KfError> {
     let token = kf_token(req).ok_or_else(KfError::invalid_session)?;
-    let (session, user) = dir
+    let auth = dir
         .find_session(DIALECT_NAME, SessionKind::Session, &token)
         .await?
         .ok_or_else(KfError::invalid_session)?;
-    let actor = dir.actor_for(&user, DIALECT_NAME).await?;
-    label_credential(req, actor.label());
-    Ok((session, user, actor))
+    label_credential(req, auth.actor.label());
+    Ok(auth)
 }
 
 fn require_admin(actor: &Actor) -> Result<(), KfError> {
@@ -207,7 +204,7 @@ async fn complete_login_inner(
     format: Format,
 ) -> Result<HttpResponse, KfError> {
     let body = wire::CompleteBody::read(&read_members(req, payload, limits).await?)?;
-    let (session, user) = dir
+    let SessionAuth { session, user, .. } = dir
         .find_session(DIALECT_NAME, SessionKind::Temporary, &body.temporary_token)
         .await?
         .ok_or_else(KfError::invalid_temporary)?;
@@ -265,8 +262,8 @@ pub async fn logout(req: HttpRequest, dir: Data<Directory>) -> HttpResponse {
     finish(
         format,
         async {
-            let (session, _, _) = authenticate(&req, &dir).await?;
-            dir.end_session(session.id).await?;
+            let auth = authenticate(&req, &dir).await?;
+            dir.end_session(auth.session.id).await?;
             Ok(HttpResponse::NoContent().finish())
         }
         .await,
@@ -279,10 +276,9 @@ pub async fn logout(req: HttpRequest, dir: Data<Directory>) -> HttpResponse {
 /// sessions as `NoOfLogins`.
 async fn to_wire(
     dir: &Directory,
-    actor: &Actor,
+    roles: &[Role],
     users: &[User],
 ) -> Result<Vec<wire::User>, KfError> {
-    let roles = dir.roles(actor.tenant).await?;
     let mut counts: HashMap<UserId, i64> = HashMap::new();
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
     for chunk in ids.chunks(500) {
@@ -290,7 +286,7 @@ async fn to_wire(
     }
     Ok(users
         .iter()
-        .map(|u| convert::to_wire(u, &roles, counts.get(&u.id).copied().unwrap_or(0)))
+        .map(|u| convert::to_wire(u, roles, counts.get(&u.id).copied().unwrap_or(0)))
         .collect())
 }
 
@@ -306,7 +302,7 @@ pub async fn list_users(req: HttpRequest, dir: Data<Directory>) -> HttpResponse 
     finish(
         format,
         async {
-            let (_, _, actor) = authenticate(&req, &dir).await?;
+            let SessionAuth { actor, roles, .. } = authenticate(&req, &dir).await?;
             let mut users = Vec::new();
             let mut cursor = Cursor::Start;
             loop {
@@ -319,15 +315,15 @@ pub async fn list_users(req: HttpRequest, dir: Data<Directory>) -> HttpResponse 
                     None => break,
                 }
             }
-            let list = wire::UserList(to_wire(&dir, &actor, &users).await?);
+            let list = wire::UserList(to_wire(&dir, &roles, &users).await?);
             Ok(reply(format, StatusCode::OK, &list))
         }
         .await,
     )
 }
 
-async fn one_user(dir: &Directory, actor: &Actor, user: &User) -> Result<wire::User, KfError> {
-    to_wire(dir, actor, std::slice::from_ref(user))
+async fn one_user(dir: &Directory, roles: &[Role], user: &User) -> Result<wire::User, KfError> {
+    to_wire(dir, roles, std::slice::from_ref(user))
         .await?
         .pop()
         .ok_or_else(KfError::internal)
@@ -342,13 +338,15 @@ pub async fn get_user(
     finish(
         format,
         async {
-            let (_, _, actor) = authenticate(&req, &dir).await?;
+            let SessionAuth { actor, roles, .. } = authenticate(&req, &dir).await?;
             let id = path_number(&number)?;
-            let user = dir.get_user(&actor, UserKey::Id(UserId(id))).await?;
+            let (user, logins) = dir
+                .get_user_with_sessions(&actor, UserKey::Id(UserId(id)))
+                .await?;
             Ok(reply(
                 format,
                 StatusCode::OK,
-                &one_user(&dir, &actor, &user).await?,
+                &convert::to_wire(&user, &roles, logins),
             ))
         }
         .await,
@@ -365,13 +363,13 @@ pub async fn create_user(
     finish(
         format,
         async {
-            let (_, _, actor) = authenticate(&req, &dir).await?;
+            let SessionAuth { actor, roles, .. } = authenticate(&req, &dir).await?;
             require_admin(&actor)?;
             let body = wire::UserBody::read(&read_members(&req, payload, &limits).await?)?;
             let new = convert::new_user(body)?;
             let user = dir.create_user(&actor, new, CreateOptions::PLAIN).await?;
             let location = format!("{}/{}", req.path().trim_end_matches('/'), user.id);
-            let body = one_user(&dir, &actor, &user).await?;
+            let body = one_user(&dir, &roles, &user).await?;
             let mut resp = reply(format, StatusCode::CREATED, &body);
             if let Ok(value) = header::HeaderValue::from_str(&location) {
                 resp.headers_mut().insert(header::LOCATION, value);
@@ -393,7 +391,7 @@ pub async fn update_user(
     finish(
         format,
         async {
-            let (_, _, actor) = authenticate(&req, &dir).await?;
+            let SessionAuth { actor, roles, .. } = authenticate(&req, &dir).await?;
             require_admin(&actor)?;
             let id = path_number(&number)?;
             let body = wire::UserBody::read(&read_members(&req, payload, &limits).await?)?;
@@ -402,7 +400,7 @@ pub async fn update_user(
             Ok(reply(
                 format,
                 StatusCode::OK,
-                &one_user(&dir, &actor, &user).await?,
+                &one_user(&dir, &roles, &user).await?,
             ))
         }
         .await,
@@ -418,7 +416,9 @@ pub async fn delete_user(
     finish(
         format,
         async {
-            let (_, me, actor) = authenticate(&req, &dir).await?;
+            let SessionAuth {
+                user: me, actor, ..
+            } = authenticate(&req, &dir).await?;
             require_admin(&actor)?;
             let id = path_number(&number)?;
             if me.id == UserId(id) {

@@ -66,7 +66,7 @@ async fn caller(req: &HttpRequest, dir: &Directory) -> Result<Actor, KeazError> 
             "a token is required: send ?token= or a token header (POST /login gives one)",
         ));
     };
-    let Some((_, user)) = dir
+    let Some(auth) = dir
         .find_session(DIALECT_NAME, SessionKind::Session, &token)
         .await?
     else {
@@ -74,8 +74,8 @@ async fn caller(req: &HttpRequest, dir: &Directory) -> Result<Actor, KeazError> 
             "the token is unknown or has expired; log in again",
         ));
     };
-    label_credential(req, format!("user:{}", user.id));
-    Ok(dir.actor_for(&user, DIALECT_NAME).await?)
+    label_credential(req, auth.actor.label());
+    Ok(auth.actor)
 }
 
 fn require_admin(actor: &Actor) -> Result<(), KeazError> {

@@ -172,6 +172,10 @@ pub async fn open_with(
         lockout_threshold: config.security.lockout_threshold,
         lockout_duration: config.security.lockout_duration,
         activation_url,
+        credential_cache_ttl: config.security.credential_cache_ttl,
+        // Half the pool at most runs list and search queries, so reads by id always find a
+        // connection however many slow searches are waiting.
+        list_concurrency: usize::try_from(pool_size / 2).unwrap_or(1).max(1),
     };
     Ok((Arc::new(Directory::new(store, settings, &secret)), db))
 }

@@ -58,6 +58,9 @@ pub struct SecurityConfig {
     pub lockout_threshold: i32,
     #[serde(deserialize_with = "duration")]
     pub lockout_duration: Duration,
+    /// How long a verified usr token or v2 integration key is trusted without a read.
+    #[serde(deserialize_with = "duration")]
+    pub credential_cache_ttl: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -142,6 +145,7 @@ impl Default for SecurityConfig {
             secret_key: None,
             lockout_threshold: 5,
             lockout_duration: Duration::from_secs(15 * 60),
+            credential_cache_ttl: Duration::from_secs(10),
         }
     }
 }

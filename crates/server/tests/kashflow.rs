@@ -1301,6 +1301,45 @@ async fn canonical_values(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(kf.get("/users/1", &token).await.json()["RoleName"], "Boss");
+    // The gateway keeps the catalogue in memory; a change made by another process on the same
+    // database (here a second directory, as `rosetta role set` would be) shows on the next call,
+    // and so does an administrator role losing its rights.
+    let (other, _db) = rosetta_server::app::open(&app.config, String::new())
+        .await
+        .unwrap();
+    other
+        .set_role(
+            fx.tenant,
+            rosetta_testkit::rosetta_core::Role {
+                number: 6,
+                name: "Chief".into(),
+                admin: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(kf.get("/users/1", &token).await.json()["RoleName"], "Chief");
+    let r = kf
+        .send(
+            Method::DELETE,
+            &format!("/users/{}", pending.id),
+            Some(&token),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    other
+        .set_role(
+            fx.tenant,
+            rosetta_testkit::rosetta_core::Role {
+                number: 6,
+                name: "Boss".into(),
+                admin: true,
+            },
+        )
+        .await
+        .unwrap();
 
     // The audit trail names this dialect.
     let r = kf

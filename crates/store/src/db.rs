@@ -118,20 +118,50 @@ pub struct Manager {
     url: DbUrl,
 }
 
+/// A pooled connection and whether it failed in a way that may mean it is dead.
+///
+/// Connections are not tested on checkout: that was a `SELECT 1` (a round trip on PostgreSQL)
+/// before every query. Instead a connection that failed for any reason other than the data is
+/// marked here and r2d2 drops it when it comes back, so the next checkout opens a fresh one.
+pub struct PooledConn {
+    conn: DbConn,
+    suspect: bool,
+}
+
 impl ManageConnection for Manager {
-    type Connection = DbConn;
+    type Connection = PooledConn;
     type Error = diesel::r2d2::Error;
 
-    fn connect(&self) -> Result<DbConn, Self::Error> {
-        establish(&self.url).map_err(diesel::r2d2::Error::ConnectionError)
+    fn connect(&self) -> Result<PooledConn, Self::Error> {
+        let conn = establish(&self.url).map_err(diesel::r2d2::Error::ConnectionError)?;
+        Ok(PooledConn {
+            conn,
+            suspect: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
-        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    fn is_valid(&self, conn: &mut PooledConn) -> Result<(), Self::Error> {
+        conn.conn.ping().map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        conn.is_broken()
+    fn has_broken(&self, conn: &mut PooledConn) -> bool {
+        conn.suspect || conn.conn.is_broken()
+    }
+}
+
+/// Whether an error leaves the connection in doubt. Constraint violations, a missing row and
+/// the domain outcomes decided inside a transaction say nothing about the connection; anything
+/// else (a closed socket, a server restart, a failed rollback) might.
+fn leaves_connection_in_doubt(e: &StoreError) -> bool {
+    use diesel::result::{DatabaseErrorKind as K, Error as E};
+    match e {
+        StoreError::Core(_) | StoreError::Corrupt(_) => false,
+        StoreError::Query(E::NotFound) => false,
+        StoreError::Query(E::DatabaseError(kind, _)) => !matches!(
+            kind,
+            K::UniqueViolation | K::ForeignKeyViolation | K::NotNullViolation | K::CheckViolation
+        ),
+        _ => true,
     }
 }
 
@@ -156,6 +186,7 @@ impl Db {
             .max_size(pool_size.max(1))
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
+            .test_on_check_out(false)
             .build(Manager { url: url.clone() })?;
         Ok(Self { pool, url })
     }
@@ -178,8 +209,12 @@ impl Db {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
+            let mut pooled = pool.get()?;
+            let result = f(&mut pooled.conn);
+            if let Err(e) = &result {
+                pooled.suspect = leaves_connection_in_doubt(e);
+            }
+            result
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
@@ -199,8 +234,11 @@ impl Db {
     pub async fn ping(&self) -> Result<(), StoreError> {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get_timeout(Duration::from_secs(2))?;
-            conn.ping()?;
+            let mut pooled = pool.get_timeout(Duration::from_secs(2))?;
+            if let Err(e) = pooled.conn.ping() {
+                pooled.suspect = true;
+                return Err(e.into());
+            }
             Ok(())
         })
         .await
@@ -255,6 +293,25 @@ mod tests {
         assert!(DbUrl::parse("postgresql://u@h/db").unwrap().is_postgres());
         assert!(DbUrl::parse("mysql://u@h/db").is_err());
         assert!(DbUrl::parse("rosetta.db").is_err());
+    }
+
+    /// `.cargo/config.toml` builds the bundled SQLite with QPSG and without STAT4; without
+    /// them every cached single-row lookup is parsed again on each run.
+    #[test]
+    fn sqlite_is_built_for_cached_statements() {
+        use diesel::sql_types::Integer;
+        use diesel::RunQueryDsl;
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let used = |conn: &mut SqliteConnection, option: &str| -> i32 {
+            diesel::select(diesel::dsl::sql::<Integer>(&format!(
+                "sqlite_compileoption_used('{option}')"
+            )))
+            .get_result(conn)
+            .unwrap()
+        };
+        assert_eq!(used(&mut conn, "ENABLE_QPSG"), 1);
+        assert_eq!(used(&mut conn, "ENABLE_STAT4"), 0);
+        assert_eq!(used(&mut conn, "DEFAULT_MEMSTATUS=0"), 1);
     }
 
     #[test]

@@ -14,6 +14,7 @@ diesel::table! {
         name -> Text,
         integration_key_hash -> Text,
         created_at -> BigInt,
+        roles_version -> BigInt,
     }
 }
 
@@ -173,3 +174,8 @@ diesel::table! {
         created_at -> BigInt,
     }
 }
+
+// Only the joins the authenticated-request read needs (session, its user, the user's tenant).
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(users -> tenants (tenant_id));
+diesel::allow_tables_to_appear_in_same_query!(sessions, users, tenants);
