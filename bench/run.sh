@@ -199,13 +199,15 @@ bench_backend() {
   word=$(jq -r .memorable_word "$L")
   admin_user=$(jq -r .admin.username "$L")
   admin_email=$(jq -r .admin.email "$L")
-  local first_id last_id matches search_name deep_page mix_max
+  local first_id last_id matches search_name deep_page mix_min
   first_id=$(jq -r .first_id "$L")
   last_id=$(jq -r .last_id "$L")
   search_name=$(jq -r .search.name "$L")
   matches=$(jq -r .search.matches "$L")
   deep_page=$(( matches * 9 / 10 / 100 ))
-  mix_max=$(( first_id + 9999 < last_id ? first_id + 9999 : last_id ))
+  # The mixed load renames the last 10,000 users; the login flood logs in the first ones, whose
+  # usernames must still be the loaded ones.
+  mix_min=$(( last_id - 9999 > first_id ? last_id - 9999 : first_id ))
 
   start_gateway "$url" "$BDIR"
 
@@ -261,7 +263,7 @@ bench_backend() {
     COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$search_name" PAGE_NO="$deep_page"
   settle
   scenario mixed "$kf_get" "$MIXED_DURATION" "$CONNECTIONS" mixed.lua \
-    KF_TOKEN="$kf_token" MIX_ID_MIN="$first_id" MIX_ID_MAX="$mix_max"
+    KF_TOKEN="$kf_token" MIX_ID_MIN="$mix_min" MIX_ID_MAX="$last_id"
   if [ "${kf_get:0:1}" = 2 ]; then
     log "$BACKEND: login flood ($FLOOD_CONNECTIONS connections) with kashflow GET beside it"
     run_wrk login_flood "$DURATION" "$FLOOD_CONNECTIONS" login_flood.lua \
@@ -361,7 +363,7 @@ def verdict(ok): if ok == null then "not measured" elif ok then "met" else "**mi
   "| wrk | \($threads) threads, \($conns) connections; the login flood \($flood) connections |",
   "| gateway | release build, `127.0.0.1`, `security.bcrypt_cost = \($cost)`, default workers (one per core) and pool (2 × cores), JSON logs at `info` |",
   "| reads | one known user in the middle of the id range; v2 search `Name=<term>`, `PageSize=100`, page 0 and the page at 90% of the matches |",
-  "| mixed load | kashflow: 90% `GET /kashflow/users/{id}`, 10% `PUT` (rename) of the first 10,000 loaded users, ids drawn at random |",
+  "| mixed load | kashflow: 90% `GET /kashflow/users/{id}`, 10% `PUT` (rename) of the last 10,000 loaded users, ids drawn at random |",
   "| login flood | kashflow `POST` then `PUT /kashflow/sessiontoken` for random loaded users, with kashflow GET-by-id at full load beside it |",
   "",
   "Reproduce (from the repository root):",

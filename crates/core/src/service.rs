@@ -447,10 +447,10 @@ impl Directory {
     pub async fn get_user_with_sessions(
         &self,
         actor: &Actor,
-        key: UserKey,
+        id: UserId,
     ) -> CoreResult<(User, i64)> {
         self.store
-            .user_with_session_count(actor.tenant, key, SessionKind::Session, now())
+            .user_with_session_count(actor.tenant, id, SessionKind::Session, now())
             .await?
             .ok_or(CoreError::NotFound)
     }

@@ -142,7 +142,7 @@ pub trait Store: Send + Sync + 'static {
     async fn user_with_session_count(
         &self,
         tenant: TenantId,
-        key: UserKey,
+        id: UserId,
         kind: crate::model::SessionKind,
         now: Timestamp,
     ) -> CoreResult<Option<(User, i64)>>;

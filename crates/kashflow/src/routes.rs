@@ -340,9 +340,7 @@ pub async fn get_user(
         async {
             let SessionAuth { actor, roles, .. } = authenticate(&req, &dir).await?;
             let id = path_number(&number)?;
-            let (user, logins) = dir
-                .get_user_with_sessions(&actor, UserKey::Id(UserId(id)))
-                .await?;
+            let (user, logins) = dir.get_user_with_sessions(&actor, UserId(id)).await?;
             Ok(reply(
                 format,
                 StatusCode::OK,

@@ -769,24 +769,29 @@ impl Store for DieselStore {
     async fn user_with_session_count(
         &self,
         tenant: TenantId,
-        key: UserKey,
+        id: UserId,
         kind: SessionKind,
         now: Timestamp,
     ) -> CoreResult<Option<(User, i64)>> {
         Ok(self
             .db
             .run(move |conn| {
-                let Some(user) = load_user(conn, tenant, &key)? else {
-                    return Ok(None);
-                };
-                // A static query (not `eq_any` over a list), so its statement is cached.
-                let live: i64 = sessions::table
-                    .filter(sessions::user_id.eq(user.id))
+                // One statement, the count as a subquery: on PostgreSQL each statement is a
+                // round trip, and this read is one of only two a kashflow GET makes.
+                let live = sessions::table
+                    .filter(sessions::user_id.eq(users::id))
                     .filter(sessions::kind.eq(kind.as_str()))
                     .filter(sessions::expires_at.gt(millis(now)))
                     .select(count_star())
-                    .get_result(conn)?;
-                Ok(Some((user.into_user()?, live)))
+                    .single_value();
+                let row: Option<(UserRow, Option<i64>)> = users::table
+                    .filter(users::tenant_id.eq(tenant.0))
+                    .filter(users::id.eq(id.0))
+                    .select((UserRow::as_select(), live))
+                    .first(conn)
+                    .optional()?;
+                row.map(|(user, live)| Ok((user.into_user()?, live.unwrap_or(0))))
+                    .transpose()
             })
             .await?)
     }

@@ -577,21 +577,43 @@ async fn search(
     } = plan(input, actor.tenant)?;
     let directory_id = std::ptr::from_ref::<Directory>(dir.get_ref()) as usize;
     let key = PageKey::new(directory_id, actor.tenant, &filter, page_size, page_no);
+    // Without a remembered boundary a deep page is read by OFFSET, one row early: that row is
+    // the boundary of the page itself, remembered so the next request for the same page (a
+    // client re-reading, or paging on from here) seeks instead of counting rows off again.
+    let mut lead = false;
     let cursor = if page_no == 0 {
         Cursor::Start
     } else {
-        let offset = Cursor::Offset(page_no.saturating_mul(u64::from(page_size)));
+        let offset = page_no.saturating_mul(u64::from(page_size));
+        let by_offset = Cursor::Offset(offset - 1);
         match pages::lookup(&key) {
             // The boundary user must still be the same one (same uuid), or the page might
             // start somewhere the client never saw.
             Some(b) => match dir.get_user(actor, UserKey::Id(b.after)).await {
                 Ok(u) if u.uuid == b.uuid => Cursor::After(b.after),
-                _ => offset,
+                _ => {
+                    lead = true;
+                    by_offset
+                }
             },
-            None => offset,
+            None => {
+                lead = true;
+                by_offset
+            }
         }
     };
-    let page = dir.list_users(actor, &filter, cursor, page_size).await?;
+    let fetch = if lead { page_size + 1 } else { page_size };
+    let mut page = dir.list_users(actor, &filter, cursor, fetch).await?;
+    if lead && !page.users.is_empty() {
+        let before = page.users.remove(0);
+        pages::remember(
+            key.clone(),
+            Boundary {
+                after: before.id,
+                uuid: before.uuid,
+            },
+        );
+    }
     if page.users.len() == page_size as usize {
         if let Some(last) = page.users.last() {
             pages::remember(

@@ -1,0 +1,1 @@
+DROP INDEX users_tenant_name_key_idx;
