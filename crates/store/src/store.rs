@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use diesel::dsl::count_star;
+use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool};
 use rosetta_core::{
     Asset, AuditAction, AuditRecord, Booking, CoreError, CoreResult, Credential, Cursor, NewAudit,
     NewBooking, NewEmail, NewSession, NewTicket, OutboxEmail, Page, Redeem, RedeemOutcome, Role,
@@ -208,10 +209,33 @@ fn insert_one(conn: &mut DbConn, row: NewUserRow, now: Timestamp) -> Result<User
     user_by_id(conn, tenant, id)
 }
 
-fn filtered<'a>(tenant: TenantId, f: &UserFilter) -> users::BoxedQuery<'a, Backend> {
-    let mut q = users::table
-        .filter(users::tenant_id.eq(tenant.0))
-        .into_boxed::<Backend>();
+/// How a filtered query is meant to run.
+#[derive(Clone, Copy, PartialEq)]
+enum Walk {
+    /// Counting: any index will do (a name filter counts over `users_tenant_name_key_idx`).
+    Count,
+    /// A page in id order.
+    ById,
+}
+
+fn filtered<'a>(tenant: TenantId, f: &UserFilter, walk: Walk) -> users::BoxedQuery<'a, Backend> {
+    // A page of a name search must walk users in id order and stop after a page. Given the
+    // tenant as a plain comparison, SQLite plans it over the name index instead (it holds the
+    // column the LIKE reads) and sorts every match by id first: 0.6 s instead of 20 ms for a
+    // deep page of 100,000 users. Written `+tenant_id`, the comparison cannot use an index, so
+    // the walk goes by id. Not with an external id, which seeks by (tenant_id, external_id);
+    // an email still seeks by `users_email_key_idx`.
+    let tenant_by_id_walk =
+        walk == Walk::ById && f.name_contains.is_some() && f.external_id.is_none();
+    let mut q = if tenant_by_id_walk {
+        users::table
+            .filter(sql::<Bool>("+\"users\".\"tenant_id\" = ").bind::<BigInt, _>(tenant.0))
+            .into_boxed::<Backend>()
+    } else {
+        users::table
+            .filter(users::tenant_id.eq(tenant.0))
+            .into_boxed::<Backend>()
+    };
     if !f.statuses.is_empty() {
         let s: Vec<&'static str> = f.statuses.iter().map(|s| s.as_str()).collect();
         q = q.filter(users::status.eq_any(s));
@@ -468,10 +492,10 @@ impl Store for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
-                let total: i64 = filtered(tenant, &filter)
+                let total: i64 = filtered(tenant, &filter, Walk::Count)
                     .select(count_star())
                     .get_result(conn)?;
-                let mut q = filtered(tenant, &filter)
+                let mut q = filtered(tenant, &filter, Walk::ById)
                     .select(UserRow::as_select())
                     .order(users::id.asc())
                     .limit(i64::from(limit) + 1);
