@@ -690,6 +690,19 @@ async fn search_pages_tile_the_result(backend: Backend) {
     assert!(root.child("Users").children.is_empty());
     assert_eq!(root.child("TotalRows").text, "18");
 
+    // Several requests for the same deep page at once: one finds where it starts, the others
+    // wait for it and seek; all answer the same rows.
+    let q = "Name=tiler&PageSize=3&PageNo=4";
+    let (a, b, c, d) = tokio::join!(
+        v2.page_ids(q),
+        v2.page_ids(q),
+        v2.page_ids(q),
+        v2.page_ids(q)
+    );
+    for page in [a, b, c, d] {
+        assert_eq!(page, expected[12..15]);
+    }
+
     // A user deleted between pages does not shift the next page (PageNo is answered from
     // the keyset the previous page left): page 1 starts right after page 0's last user.
     let first = v2.page_ids("Name=tiler&PageSize=3&PageNo=0").await;

@@ -282,8 +282,10 @@ impl DieselStore {
 
 impl DieselStore {
     /// What an operator does after a large load: fresh planner statistics (`ANALYZE`, which
-    /// PostgreSQL's autovacuum would otherwise run some time later), and on SQLite a checkpoint
-    /// that folds the write-ahead log back into the database file.
+    /// PostgreSQL's autovacuum would otherwise run some time later), on PostgreSQL a `VACUUM`
+    /// that marks the new pages all-visible (so counts can be index-only scans, as they become
+    /// once autovacuum has passed), and on SQLite a checkpoint that folds the write-ahead log
+    /// back into the database file.
     pub async fn finish_bulk_load(&self) -> CoreResult<()> {
         Ok(self
             .db()
@@ -293,7 +295,7 @@ impl DieselStore {
                     DbConn::Sqlite(c) => {
                         c.batch_execute("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")?
                     }
-                    DbConn::Postgres(c) => c.batch_execute("ANALYZE")?,
+                    DbConn::Postgres(c) => c.batch_execute("VACUUM ANALYZE")?,
                 }
                 Ok(())
             })

@@ -6,7 +6,7 @@
 //! to OFFSET, which gives the same rows as long as users were only added meanwhile.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use rosetta_core::{Status, TenantId, UserFilter, UserId};
@@ -107,4 +107,25 @@ pub fn remember(key: PageKey, boundary: Boundary) {
             at: Instant::now(),
         },
     );
+}
+
+/// Pages being found by OFFSET right now. Clients ask for the same deep page at once (a
+/// dashboard on many screens, a load test); without this each would count rows off by OFFSET
+/// before the first had remembered where the page starts.
+static FINDING: LazyLock<Mutex<HashMap<PageKey, Arc<tokio::sync::Mutex<()>>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Waits until no other request is finding where `key`'s page starts, and holds that role
+/// until the guard is dropped. Look the boundary up again after this returns: the request
+/// waited for may have remembered it.
+pub async fn finding(key: &PageKey) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+    let lock = {
+        let mut map = FINDING.lock().ok()?;
+        if map.len() >= CAPACITY {
+            // Only locks no one holds or waits for go; a held one lives on in its guard.
+            map.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        Arc::clone(map.entry(key.clone()).or_default())
+    };
+    Some(lock.lock_owned().await)
 }

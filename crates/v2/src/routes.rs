@@ -6,7 +6,7 @@ use actix_web::web::{self, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{
     Actor, CreateOptions, Cursor, Directory, Notice, Principal, Status, TenantId, UserFilter,
-    UserKey,
+    UserId, UserKey,
 };
 use rosetta_dialect::{label_credential, media_type, read_body, BodyError, Limits};
 
@@ -564,6 +564,16 @@ fn plan(input: SearchInput, tenant: TenantId) -> Result<SearchPlan, V2Error> {
     })
 }
 
+/// Where a remembered page starts, if its boundary user is still the same one (same uuid);
+/// otherwise the page might start somewhere the client never saw.
+async fn remembered(dir: &Directory, actor: &Actor, key: &PageKey) -> Option<UserId> {
+    let b = pages::lookup(key)?;
+    match dir.get_user(actor, UserKey::Id(b.after)).await {
+        Ok(u) if u.uuid == b.uuid => Some(b.after),
+        _ => None,
+    }
+}
+
 async fn search(
     dir: &web::Data<Directory>,
     actor: &Actor,
@@ -580,25 +590,20 @@ async fn search(
     // Without a remembered boundary a deep page is read by OFFSET, one row early: that row is
     // the boundary of the page itself, remembered so the next request for the same page (a
     // client re-reading, or paging on from here) seeks instead of counting rows off again.
+    // Requests for the same page meanwhile wait for that one (`pages::finding`) and then seek.
     let mut lead = false;
+    let mut _finding = None;
     let cursor = if page_no == 0 {
         Cursor::Start
+    } else if let Some(after) = remembered(dir, actor, &key).await {
+        Cursor::After(after)
     } else {
-        let offset = page_no.saturating_mul(u64::from(page_size));
-        let by_offset = Cursor::Offset(offset - 1);
-        match pages::lookup(&key) {
-            // The boundary user must still be the same one (same uuid), or the page might
-            // start somewhere the client never saw.
-            Some(b) => match dir.get_user(actor, UserKey::Id(b.after)).await {
-                Ok(u) if u.uuid == b.uuid => Cursor::After(b.after),
-                _ => {
-                    lead = true;
-                    by_offset
-                }
-            },
+        _finding = pages::finding(&key).await;
+        match remembered(dir, actor, &key).await {
+            Some(after) => Cursor::After(after),
             None => {
                 lead = true;
-                by_offset
+                Cursor::Offset(page_no.saturating_mul(u64::from(page_size)) - 1)
             }
         }
     };
