@@ -187,27 +187,22 @@ struct AuditValues<'a> {
     at: i64,
 }
 
-type Inserted = (i64, String, i64, String);
+/// What the multi-row insert returns of each new user: id, uuid, tenant, email.
+pub(crate) type Inserted = (i64, String, i64, String);
 
-/// Inserts `users` and their audit rows on `conn`, which the caller has put in a transaction.
-/// Returns each new user's id and uuid, by ascending id.
-pub fn insert_users(
+/// Inserts user rows with their secret columns in multi-row statements, on a connection the
+/// caller has put in a transaction. The one way users are inserted in numbers: the loader here
+/// and the CSV import (`Store::insert_users`) both come through it. Returns in statement order;
+/// RETURNING promises no order within a statement, so match by uuid or sort by id.
+pub(crate) fn insert_user_rows(
     conn: &mut DbConn,
     users: Vec<BulkUser>,
-    audit: &BulkAudit,
     now: Timestamp,
-) -> Result<Vec<(UserId, Uuid)>, StoreError> {
+) -> Result<Vec<Inserted>, StoreError> {
     let rows = users
         .into_iter()
         .map(|u| BulkRow::new(u, now))
         .collect::<Result<Vec<_>, _>>()?;
-    if let DbConn::Sqlite(c) = conn {
-        // Loading inserts into nine indexes at random places (uuids, emails, usernames); with
-        // SQLite's default 2 MiB page cache most of those pages are read again for every batch.
-        // The connection keeps this cache afterwards, which only a loader ever holds.
-        use diesel::connection::SimpleConnection;
-        c.batch_execute(SQLITE_BULK_CACHE)?;
-    }
     let mut inserted: Vec<Inserted> = Vec::with_capacity(rows.len());
     let returning = (users::id, users::uuid, users::tenant_id, users::email);
     for chunk in rows.chunks(rows_per_statement(USER_COLUMNS)) {
@@ -225,6 +220,25 @@ pub fn insert_users(
         };
         inserted.append(&mut got);
     }
+    Ok(inserted)
+}
+
+/// Inserts `users` and their audit rows on `conn`, which the caller has put in a transaction.
+/// Returns each new user's id and uuid, by ascending id.
+pub fn insert_users(
+    conn: &mut DbConn,
+    users: Vec<BulkUser>,
+    audit: &BulkAudit,
+    now: Timestamp,
+) -> Result<Vec<(UserId, Uuid)>, StoreError> {
+    if let DbConn::Sqlite(c) = conn {
+        // Loading inserts into nine indexes at random places (uuids, emails, usernames); with
+        // SQLite's default 2 MiB page cache most of those pages are read again for every batch.
+        // The connection keeps this cache afterwards, which only a loader ever holds.
+        use diesel::connection::SimpleConnection;
+        c.batch_execute(SQLITE_BULK_CACHE)?;
+    }
+    let mut inserted = insert_user_rows(conn, users, now)?;
     inserted.sort_unstable_by_key(|(id, ..)| *id);
     let at = millis(now);
     let audits: Vec<AuditValues<'_>> = inserted

@@ -15,6 +15,7 @@ use rosetta_core::{
     User, UserFilter, UserId, UserKey, UserRecord, UserSecrets,
 };
 
+use crate::bulk::{insert_user_rows, BulkUser};
 use crate::db::{Db, DbConn};
 use crate::error::StoreError;
 use crate::rows::{from_millis, millis, AuditRow, SessionRow, UserRow, UserValues};
@@ -1398,29 +1399,23 @@ fn insert_batch(
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<NewUserRow> = rows.by_ref().take(BATCH_ROWS).collect();
-        let mut values = Vec::with_capacity(chunk.len());
+        let mut users = Vec::with_capacity(chunk.len());
         let mut extras = Vec::with_capacity(chunk.len());
         for (record, secrets, audit, ticket, emails) in chunk {
-            let tenant = record.tenant_id;
-            let v = UserValues::from_record(record, now)?;
-            let uuid = v.uuid.clone();
-            values.push((
-                v,
-                users::password_hash.eq(secrets.password_hash),
-                users::memorable_word_enc.eq(secrets.memorable_word_enc),
-                users::created_at.eq(millis(now)),
-                users::version.eq(1i64),
+            extras.push((
+                record.uuid.to_string(),
+                record.tenant_id,
+                audit,
+                ticket,
+                emails,
             ));
-            extras.push((uuid, tenant, audit, ticket, emails));
+            users.push(BulkUser { record, secrets });
         }
-        let inserted: Vec<(i64, String)> =
-            on_backend!(conn, |c| diesel::insert_into(users::table)
-                .values(values)
-                .returning((users::id, users::uuid))
-                .get_results(c))?;
-        // RETURNING promises no order: match the new ids back by uuid.
-        let ids: std::collections::HashMap<String, i64> =
-            inserted.into_iter().map(|(id, uuid)| (uuid, id)).collect();
+        // Matched back by uuid: RETURNING promises no order.
+        let ids: HashMap<String, i64> = insert_user_rows(conn, users, now)?
+            .into_iter()
+            .map(|(id, uuid, ..)| (uuid, id))
+            .collect();
         let mut audits = Vec::with_capacity(extras.len());
         let mut tickets_rows = Vec::new();
         let mut outbox_rows = Vec::new();
