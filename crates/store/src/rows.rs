@@ -172,9 +172,16 @@ impl UserRow {
 }
 
 /// The columns a user write sets from a [`UserRecord`]. `treat_none_as_null` so that clearing
-/// an optional field really clears it on update.
+/// an optional field really clears it on update; `treat_none_as_default_value = false` so that
+/// an insert binds `NULL` for an absent value instead of writing `DEFAULT` (none of these
+/// columns has another default): SQLite has no `DEFAULT` in `VALUES`, and Diesel falls back to
+/// one statement per row when a batch could contain it.
 #[derive(Insertable, AsChangeset)]
-#[diesel(table_name = users, treat_none_as_null = true)]
+#[diesel(
+    table_name = users,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct UserValues {
     pub uuid: String,
     pub tenant_id: i64,
