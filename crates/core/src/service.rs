@@ -443,6 +443,17 @@ impl Directory {
             .ok_or(CoreError::NotFound)
     }
 
+    /// Every user of the actor's tenant matching `filter`, by id: the whole-list routes of
+    /// kashflow, usr and keaz. Takes a list slot like a page does.
+    pub async fn all_users(&self, actor: &Actor, filter: &UserFilter) -> CoreResult<Vec<User>> {
+        let _slot = self
+            .list_slots
+            .acquire()
+            .await
+            .map_err(|_| CoreError::Unavailable("the directory is shutting down".into()))?;
+        self.store.all_users(actor.tenant, filter).await
+    }
+
     /// A user and its live sessions (kashflow's `NoOfLogins`), in one store call.
     pub async fn get_user_with_sessions(
         &self,

@@ -85,6 +85,9 @@ pub trait Store: Send + Sync + 'static {
         cursor: Cursor,
         limit: u32,
     ) -> CoreResult<Page>;
+    /// Every user matching `filter`, by id, without counting them first (the legacy list
+    /// routes answer whole lists). Read on one connection, a bounded page per statement.
+    async fn all_users(&self, tenant: TenantId, filter: &UserFilter) -> CoreResult<Vec<User>>;
     /// Writes the full record if the stored version is still `expected_version`.
     /// `Err(VersionConflict)` otherwise, `Err(NotFound)` if the user is gone.
     // Every argument is one part of the same transaction; a wrapper struct would only rename them.

@@ -8,8 +8,8 @@ use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use rand::seq::index::sample;
 use rosetta_core::{
-    Actor, CreateOptions, Cursor, Directory, LoginCheck, Role, SessionAuth, SessionKind, Status,
-    User, UserFilter, UserId, UserKey,
+    Actor, CreateOptions, Directory, LoginCheck, Role, SessionAuth, SessionKind, Status, User,
+    UserFilter, UserId, UserKey,
 };
 use rosetta_dialect::{label_credential, read_body, BodyError, Limits};
 use serde::Serialize;
@@ -303,18 +303,7 @@ pub async fn list_users(req: HttpRequest, dir: Data<Directory>) -> HttpResponse 
         format,
         async {
             let SessionAuth { actor, roles, .. } = authenticate(&req, &dir).await?;
-            let mut users = Vec::new();
-            let mut cursor = Cursor::Start;
-            loop {
-                let page = dir
-                    .list_users(&actor, &UserFilter::all(), cursor, 1000)
-                    .await?;
-                users.extend(page.users);
-                match page.next {
-                    Some(next) => cursor = Cursor::After(next),
-                    None => break,
-                }
-            }
+            let users = dir.all_users(&actor, &UserFilter::all()).await?;
             let list = wire::UserList(to_wire(&dir, &roles, &users).await?);
             Ok(reply(format, StatusCode::OK, &list))
         }

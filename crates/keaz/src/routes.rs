@@ -8,8 +8,8 @@ use actix_web::web::{self, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use rosetta_core::{
-    Actor, CoreError, CreateOptions, Cursor, Directory, LoginCheck, NewBooking, RedeemOutcome,
-    SessionKind, Status, Timestamp, User, UserFilter, UserId, UserKey, UserPatch,
+    Actor, CoreError, CreateOptions, Directory, LoginCheck, NewBooking, RedeemOutcome, SessionKind,
+    Status, Timestamp, UserFilter, UserId, UserKey, UserPatch,
 };
 use rosetta_dialect::{label_credential, media_type, read_body, BodyError, Limits};
 use serde::Serialize;
@@ -134,24 +134,6 @@ fn object(value: Option<Value>) -> Result<Map<String, Value>, KeazError> {
     }
 }
 
-/// Every user of the caller's company matching `filter`, by id.
-async fn all_users(
-    dir: &Directory,
-    actor: &Actor,
-    filter: &UserFilter,
-) -> Result<Vec<User>, KeazError> {
-    let mut users = Vec::new();
-    let mut cursor = Cursor::Start;
-    loop {
-        let page = dir.list_users(actor, filter, cursor, 10_000).await?;
-        users.extend(page.users);
-        match page.next {
-            Some(id) => cursor = Cursor::After(id),
-            None => return Ok(users),
-        }
-    }
-}
-
 // ----- login --------------------------------------------------------------------------------
 
 pub async fn login_post(req: HttpRequest, dir: Dir, limits: Lim, payload: Payload) -> Answer {
@@ -237,7 +219,7 @@ pub async fn list_users(req: HttpRequest, dir: Dir) -> Answer {
     } else {
         vec![Status::Active, Status::Pending]
     };
-    let users = all_users(&dir, &actor, &filter).await?;
+    let users = dir.all_users(&actor, &filter).await?;
     let hashes: Vec<_> = users.iter().map(user_hash).collect();
     Ok(json(StatusCode::OK, &hashes))
 }
@@ -419,7 +401,7 @@ pub async fn import_users(req: HttpRequest, dir: Dir, limits: Lim, payload: Payl
         return Err(KeazError::unsupported("CSV (text/csv)"));
     }
     let bytes = body(&req, payload, limits.import_bytes).await?;
-    let existing = all_users(&dir, &actor, &UserFilter::all()).await?;
+    let existing = dir.all_users(&actor, &UserFilter::all()).await?;
     let taken: HashSet<String> = existing
         .iter()
         .flat_map(|u| [u.email.key(), u.username.key()])

@@ -428,6 +428,23 @@ async fn pagination_tiles_with_inserts_between_pages(backend: Backend) {
     let unique: BTreeSet<UserId> = seen.iter().copied().collect();
     assert_eq!(unique.len(), 28, "no duplicates");
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "ordered by id");
+    // The whole-list read (kashflow, usr and keaz lists) gives the same users in the same order,
+    // and applies its filter.
+    let whole: Vec<UserId> = dir
+        .all_users(&actor, &all)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(whole, seen);
+    let inactive = UserFilter {
+        statuses: vec![Status::Inactive],
+        ..UserFilter::all()
+    };
+    let inactive = dir.all_users(&actor, &inactive).await.unwrap();
+    assert_eq!(inactive.len(), 5);
+    assert!(inactive.iter().all(|u| u.status == Status::Inactive));
 
     // Depth: a keyset page deep in the list and an offset page agree.
     let by_after = dir

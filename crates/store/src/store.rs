@@ -210,6 +210,41 @@ fn insert_one(conn: &mut DbConn, row: NewUserRow, now: Timestamp) -> Result<User
     user_by_id(conn, tenant, id)
 }
 
+/// Rows per statement when every matching user is read: bounds what one statement holds.
+const ALL_PAGE: u32 = 10_000;
+
+/// One page in id order from `cursor`, and the cursor of the next page if there is one.
+fn load_page(
+    conn: &mut DbConn,
+    tenant: TenantId,
+    filter: &UserFilter,
+    cursor: Cursor,
+    limit: u32,
+) -> Result<(Vec<User>, Option<UserId>), StoreError> {
+    let mut q = filtered(tenant, filter, Walk::ById)
+        .select(UserRow::as_select())
+        .order(users::id.asc())
+        .limit(i64::from(limit) + 1);
+    match cursor {
+        Cursor::Start => {}
+        Cursor::After(id) => q = q.filter(users::id.gt(id.0)),
+        Cursor::Offset(n) => q = q.offset(i64::try_from(n).unwrap_or(i64::MAX)),
+    }
+    let mut rows: Vec<UserRow> = q.load(conn)?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let users = rows
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if more {
+        users.last().map(|u| u.id)
+    } else {
+        None
+    };
+    Ok((users, next))
+}
+
 /// How a filtered query is meant to run.
 #[derive(Clone, Copy, PartialEq)]
 enum Walk {
@@ -496,32 +531,31 @@ impl Store for DieselStore {
                 let total: i64 = filtered(tenant, &filter, Walk::Count)
                     .select(count_star())
                     .get_result(conn)?;
-                let mut q = filtered(tenant, &filter, Walk::ById)
-                    .select(UserRow::as_select())
-                    .order(users::id.asc())
-                    .limit(i64::from(limit) + 1);
-                match cursor {
-                    Cursor::Start => {}
-                    Cursor::After(id) => q = q.filter(users::id.gt(id.0)),
-                    Cursor::Offset(n) => q = q.offset(i64::try_from(n).unwrap_or(i64::MAX)),
-                }
-                let mut rows: Vec<UserRow> = q.load(conn)?;
-                let more = rows.len() > limit as usize;
-                rows.truncate(limit as usize);
-                let users = rows
-                    .into_iter()
-                    .map(UserRow::into_user)
-                    .collect::<Result<Vec<_>, _>>()?;
-                let next = if more {
-                    users.last().map(|u| u.id)
-                } else {
-                    None
-                };
+                let (users, next) = load_page(conn, tenant, &filter, cursor, limit)?;
                 Ok(Page {
                     users,
                     total: u64::try_from(total).unwrap_or(0),
                     next,
                 })
+            })
+            .await?)
+    }
+
+    async fn all_users(&self, tenant: TenantId, filter: &UserFilter) -> CoreResult<Vec<User>> {
+        let filter = filter.clone();
+        Ok(self
+            .db
+            .run(move |conn| {
+                let mut users = Vec::new();
+                let mut cursor = Cursor::Start;
+                loop {
+                    let (mut page, next) = load_page(conn, tenant, &filter, cursor, ALL_PAGE)?;
+                    users.append(&mut page);
+                    match next {
+                        Some(after) => cursor = Cursor::After(after),
+                        None => return Ok(users),
+                    }
+                }
             })
             .await?)
     }

@@ -5,7 +5,7 @@ use actix_web::http::{header, Method};
 use actix_web::web::{self, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{
-    Actor, CoreError, CreateOptions, Cursor, Directory, Principal, UserFilter, UserId, UserKey,
+    Actor, CoreError, CreateOptions, Directory, Principal, UserFilter, UserId, UserKey,
 };
 use rosetta_dialect::{label_credential, media_type, read_body, Limits};
 
@@ -14,9 +14,6 @@ use crate::errors::UsrError;
 use crate::wire::{Deleted, UserIn, UserOut};
 
 type Answer = Result<HttpResponse, UsrError>;
-
-/// How many users one store call returns while a whole account is listed.
-const PAGE: u32 = 500;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
@@ -131,16 +128,12 @@ async fn list_by_account(req: HttpRequest, dir: web::Data<Directory>) -> Answer 
         email: None,
         external_id: None,
     };
-    let mut users: Vec<UserOut> = Vec::new();
-    let mut cursor = Cursor::Start;
-    loop {
-        let page = dir.list_users(&actor, &filter, cursor, PAGE).await?;
-        users.extend(page.users.iter().map(convert::user_out));
-        match page.next {
-            Some(last) => cursor = Cursor::After(last),
-            None => break,
-        }
-    }
+    let users: Vec<UserOut> = dir
+        .all_users(&actor, &filter)
+        .await?
+        .iter()
+        .map(convert::user_out)
+        .collect();
     Ok(json(actix_web::http::StatusCode::OK, &users))
 }
 
