@@ -4,6 +4,7 @@
 use rosetta_core::{NameInput, NewUser, Role, Status, Timestamp, User, UserPatch};
 
 use crate::errors::KfError;
+use crate::requests::UserBody;
 use crate::wire;
 
 /// `"Never"`, or the UTC time to the second as the KashFlow document shows it.
@@ -81,8 +82,8 @@ fn optional_secret(value: Option<String>) -> Option<String> {
 
 /// POST: FullName, RoleNumber, Email, Username, Password and MemorableWord are mandatory, and
 /// a missing one is named in that order. `Number` is assigned by the server and ignored.
-pub fn new_user(body: wire::UserBody) -> Result<NewUser, KfError> {
-    let wire::UserBody {
+pub fn new_user(body: UserBody) -> Result<NewUser, KfError> {
+    let UserBody {
         number: _,
         full_name,
         role_number,
@@ -117,8 +118,8 @@ pub fn new_user(body: wire::UserBody) -> Result<NewUser, KfError> {
 
 /// PUT: FullName, RoleNumber, Email, Username and Number are mandatory and Number must be the
 /// path's; Password, MemorableWord and UserAccountDisabled change only when given.
-pub fn patch(body: wire::UserBody, path_number: i64) -> Result<UserPatch, KfError> {
-    let wire::UserBody {
+pub fn patch(body: UserBody, path_number: i64) -> Result<UserPatch, KfError> {
+    let UserBody {
         number,
         full_name,
         role_number,
@@ -161,8 +162,8 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn seed_post() -> wire::UserBody {
-        wire::UserBody {
+    fn seed_post() -> UserBody {
+        UserBody {
             number: None,
             full_name: Some("John Smith".into()),
             role_number: Some(2),

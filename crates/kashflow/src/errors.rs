@@ -3,13 +3,16 @@
 //! could be a secret.
 
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, UniqueField};
+use rosetta_dialect::{BodyError, DialectError};
 
 use crate::format::Format;
+use crate::reply::write;
 use crate::wire::ErrorBody;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} {}: {}", .status.as_u16(), .code, .message)]
 pub struct KfError {
     pub status: StatusCode,
     pub code: &'static str,
@@ -82,6 +85,11 @@ impl KfError {
         Self::new(StatusCode::FORBIDDEN, "Forbidden", message)
     }
 
+    /// A caller who is not an administrator, or a write the core refuses for want of rights.
+    pub fn not_admin() -> Self {
+        Self::forbidden("Only an administrator may create, change or delete users.")
+    }
+
     pub fn user_not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "UserNotFound", "User not found.")
     }
@@ -120,12 +128,38 @@ impl KfError {
         )
     }
 
-    pub fn response(&self, format: Format) -> HttpResponse {
+    fn response(&self, format: Format) -> HttpResponse {
         let body = ErrorBody {
             error: self.code,
             message: self.message.clone(),
         };
-        crate::routes::reply(format, self.status, &body)
+        write(format, self.status, &body)
+    }
+}
+
+impl ResponseError for KfError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    /// JSON, the default format; [`DialectError::render`] answers in the negotiated one.
+    fn error_response(&self) -> HttpResponse {
+        self.response(Format::Json)
+    }
+}
+
+impl DialectError for KfError {
+    fn render(&self, req: &HttpRequest) -> HttpResponse {
+        self.response(Format::of(req))
+    }
+}
+
+impl From<BodyError> for KfError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { limit } => Self::too_large(limit),
+            BodyError::Broken => Self::validation("The request body could not be read."),
+        }
     }
 }
 
@@ -172,9 +206,7 @@ impl From<CoreError> for KfError {
                 "The user was changed by someone else; please read it again.",
             ),
             CoreError::NotFound => Self::user_not_found(),
-            CoreError::Forbidden(_) => {
-                Self::forbidden("Only an administrator may create, change or delete users.")
-            }
+            CoreError::Forbidden(_) => Self::not_admin(),
             CoreError::Unauthorized => Self::invalid_session(),
             CoreError::Locked => Self::locked(),
             CoreError::Unavailable(detail) => {

@@ -1,55 +1,49 @@
 #![doc = include_str!("../README.md")]
 
-use actix_web::web::{self, ServiceConfig};
-use rosetta_dialect::{Dialect, Route};
+use actix_web::http::Method;
+use rosetta_dialect::{render, AppData, Dialect, Route};
 
+mod auth;
+mod body;
 mod convert;
 mod errors;
 mod format;
-mod routes;
+mod reply;
+mod requests;
+mod sessions;
+mod users;
 mod wire;
 
-/// The routes this dialect serves, relative to its prefix.
+pub use auth::KfSession;
+pub use errors::KfError;
+
+/// Every route this dialect serves, relative to its prefix. The document names the single
+/// user both `/users/{number}` and `/user/{number}`.
 pub const ROUTES: &[Route] = &[
-    Route::new("POST", "/sessiontoken"),
-    Route::new("PUT", "/sessiontoken"),
-    Route::new("DELETE", "/sessiontoken"),
-    Route::new("GET", "/users"),
-    Route::new("POST", "/users"),
-    Route::new("GET", "/users/{number}"),
-    Route::new("PUT", "/users/{number}"),
-    Route::new("DELETE", "/users/{number}"),
-    Route::new("GET", "/user/{number}"),
-    Route::new("PUT", "/user/{number}"),
-    Route::new("DELETE", "/user/{number}"),
+    Route::new(Method::POST, "/sessiontoken", |r| r.to(sessions::login)),
+    Route::new(Method::PUT, "/sessiontoken", |r| {
+        r.to(sessions::complete_login)
+    }),
+    Route::new(Method::DELETE, "/sessiontoken", |r| r.to(sessions::logout)),
+    Route::new(Method::GET, "/users", |r| r.to(users::list_users)),
+    Route::new(Method::POST, "/users", |r| r.to(users::create_user)),
+    Route::new(Method::GET, "/users/{number}", |r| r.to(users::get_user)),
+    Route::new(Method::PUT, "/users/{number}", |r| r.to(users::update_user)),
+    Route::new(Method::DELETE, "/users/{number}", |r| {
+        r.to(users::delete_user)
+    }),
+    Route::new(Method::GET, "/user/{number}", |r| r.to(users::get_user)),
+    Route::new(Method::PUT, "/user/{number}", |r| r.to(users::update_user)),
+    Route::new(Method::DELETE, "/user/{number}", |r| {
+        r.to(users::delete_user)
+    }),
 ];
 
 pub const DIALECT: Dialect = Dialect {
-    name: routes::DIALECT_NAME,
+    name: auth::DIALECT_NAME,
     default_prefix: "/kashflow",
     routes: ROUTES,
-    configure,
+    other_methods: &[],
+    render: render::<KfError>,
+    state: AppData::none,
 };
-
-fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        web::resource("/sessiontoken")
-            .route(web::post().to(routes::login))
-            .route(web::put().to(routes::complete_login))
-            .route(web::delete().to(routes::logout)),
-    )
-    .service(
-        web::resource("/users")
-            .route(web::get().to(routes::list_users))
-            .route(web::post().to(routes::create_user)),
-    );
-    // The document names the single user both `/users/{number}` and `/user/{number}`.
-    for path in ["/users/{number}", "/user/{number}"] {
-        cfg.service(
-            web::resource(path)
-                .route(web::get().to(routes::get_user))
-                .route(web::put().to(routes::update_user))
-                .route(web::delete().to(routes::delete_user)),
-        );
-    }
-}

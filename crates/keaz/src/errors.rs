@@ -2,8 +2,9 @@
 //! 400 and `"errors"` on a rejected import), and the one mapping from [`CoreError`].
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, UniqueField};
+use rosetta_dialect::{BodyError, DialectError};
 use serde::Serialize;
 
 /// One bad row of a CSV import. Rows are numbered as a spreadsheet shows them: the header is
@@ -15,7 +16,8 @@ pub struct RowError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} {}: {}", .status.as_u16(), .code, .message)]
 pub struct KeazError {
     pub status: StatusCode,
     pub code: &'static str,
@@ -104,6 +106,11 @@ impl KeazError {
         }
     }
 
+    /// 500; `detail` is logged, never sent.
+    pub fn internal(detail: &str) -> Self {
+        Self::server(StatusCode::INTERNAL_SERVER_ERROR, "internal", detail)
+    }
+
     fn server(status: StatusCode, code: &'static str, detail: &str) -> Self {
         tracing::error!(%detail, "keaz: request failed");
         Self::new(
@@ -131,10 +138,20 @@ pub fn keaz_field(canonical: &str) -> &str {
     }
 }
 
-impl From<CoreError> for KeazError {
-    fn from(e: CoreError) -> Self {
+impl KeazError {
+    /// The one mapping from [`CoreError`]. `row` is the CSV row of an import the error is
+    /// about: a validation error is then that row's problem (422), like the rows checked
+    /// before anything was written.
+    pub fn from_core(e: CoreError, row: Option<u64>) -> Self {
         match e {
-            CoreError::Validation { field, message } => Self::invalid(keaz_field(field), message),
+            CoreError::Validation { field, message } => match row {
+                Some(row) => Self::bad_rows(vec![RowError {
+                    row,
+                    field: keaz_field(field).to_owned(),
+                    message,
+                }]),
+                None => Self::invalid(keaz_field(field), message),
+            },
             CoreError::Conflict(UniqueField::Email | UniqueField::Username) => {
                 Self::duplicate("email is already taken in this company")
             }
@@ -155,22 +172,23 @@ impl From<CoreError> for KeazError {
             CoreError::Unavailable(detail) => {
                 Self::server(StatusCode::SERVICE_UNAVAILABLE, "unavailable", &detail)
             }
-            CoreError::Internal(detail) => {
-                Self::server(StatusCode::INTERNAL_SERVER_ERROR, "internal", &detail)
-            }
+            CoreError::Internal(detail) => Self::internal(&detail),
         }
     }
 }
 
-impl std::fmt::Display for KeazError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.status.as_u16(),
-            self.code,
-            self.message
-        )
+impl From<CoreError> for KeazError {
+    fn from(e: CoreError) -> Self {
+        Self::from_core(e, None)
+    }
+}
+
+impl From<BodyError> for KeazError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { limit } => Self::too_large(limit),
+            BodyError::Broken => Self::invalid("body", "could not be read"),
+        }
     }
 }
 
@@ -186,5 +204,12 @@ impl ResponseError for KeazError {
             field: self.field.as_deref(),
             errors: &self.rows,
         })
+    }
+}
+
+/// JSON is all keaz speaks, so the answer is the same for every request.
+impl DialectError for KeazError {
+    fn render(&self, _: &HttpRequest) -> HttpResponse {
+        self.error_response()
     }
 }

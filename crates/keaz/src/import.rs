@@ -1,12 +1,19 @@
-//! `POST /import/users`: a CSV file of user hashes, checked whole before anything is written.
+//! `POST /import/users`: a CSV file of user hashes, checked whole before anything is written,
+//! then written in one all-or-nothing transaction.
 
 use std::collections::{HashMap, HashSet};
 
-use rosetta_core::{NewUser, TenantId};
+use actix_web::web::{Data, Payload};
+use actix_web::HttpRequest;
+use rosetta_core::{CreateOptions, Directory, NewUser, TenantId, UserFilter};
+use rosetta_dialect::body::media_type;
+use rosetta_dialect::{Admin, JsonReply, Limits};
 
-use crate::convert;
-use crate::errors::RowError;
-use crate::wire::{UserInput, EMAIL, INPUT_FIELDS, NAME, PASSWORD};
+use crate::auth::KeazCaller;
+use crate::convert::{self, user_hash};
+use crate::errors::{KeazError, RowError};
+use crate::request::body;
+use crate::wire::{UserHash, UserInput, EMAIL, INPUT_FIELDS, NAME, PASSWORD};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -149,6 +156,31 @@ fn csv_message(e: &csv::Error) -> String {
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".into(),
         _ => "is not valid CSV".into(),
     }
+}
+
+pub async fn import_users(
+    Admin(KeazCaller(actor)): Admin<KeazCaller>,
+    req: HttpRequest,
+    dir: Data<Directory>,
+    limits: Data<Limits>,
+    payload: Payload,
+) -> Result<JsonReply<Vec<UserHash>>, KeazError> {
+    if !matches!(media_type(&req).as_str(), "text/csv" | "application/csv") {
+        return Err(KeazError::unsupported("CSV (text/csv)"));
+    }
+    let bytes = body(&req, payload, limits.import_bytes).await?;
+    let existing = dir.all_users(&actor, &UserFilter::all()).await?;
+    let taken: HashSet<String> = existing
+        .iter()
+        .flat_map(|u| [u.email.key(), u.username.key()])
+        .collect();
+    let parsed = parse(&bytes, actor.tenant, |k| taken.contains(k)).map_err(KeazError::bad_rows)?;
+    let rows = parsed.rows;
+    let users = dir
+        .create_users(&actor, parsed.users, CreateOptions::ACTIVATION)
+        .await
+        .map_err(|(index, e)| KeazError::from_core(e, index.and_then(|i| rows.get(i).copied())))?;
+    Ok(JsonReply::created(users.iter().map(user_hash).collect()))
 }
 
 #[cfg(test)]

@@ -1,16 +1,24 @@
 #![doc = include_str!("../README.md")]
 
-use actix_web::web::{self, ServiceConfig};
-use rosetta_dialect::{Dialect, Route};
+use actix_web::http::Method;
+use rosetta_dialect::{render, AppData, Dialect, Route};
 
-pub mod convert;
-pub mod errors;
-pub mod import;
-pub mod routes;
-pub mod wire;
+mod activation;
+mod assets;
+mod auth;
+mod bookings;
+mod convert;
+mod errors;
+mod import;
+mod login;
+mod reply;
+mod request;
+mod users;
+mod wire;
 
-// One constant per path, so the mount table (`ROUTES`) and the registration below cannot
-// drift apart: the server labels metrics by these exact patterns.
+pub use auth::KeazCaller;
+pub use errors::KeazError;
+
 const LOGIN: &str = "/login";
 const USERS: &str = "/users";
 const USER_NEW: &str = "/user";
@@ -29,86 +37,47 @@ const BOOKINGS_YM: &str = "/user/{id}/bookings/{year}/{month}";
 const BOOKINGS_YMD: &str = "/user/{id}/bookings/{year}/{month}/{day}";
 const BOOKINGS_YMDH: &str = "/user/{id}/bookings/{year}/{month}/{day}/{hour}";
 
-/// The routes this dialect serves, relative to its prefix.
+/// Every route this dialect serves, relative to its prefix. `/user/byemail` comes before
+/// `/user/{id}`, which would otherwise take "byemail" for an id.
 pub const ROUTES: &[Route] = &[
-    Route::new("POST", LOGIN),
-    Route::new("GET", LOGIN),
-    Route::new("GET", USERS),
-    Route::new("POST", USER_NEW),
-    Route::new("GET", USER_BY_EMAIL),
-    Route::new("GET", USER),
-    Route::new("PUT", USER),
-    Route::new("DELETE", USER),
-    Route::new("GET", PERMS),
-    Route::new("PUT", PERMS),
-    Route::new("GET", LICENSE_TYPES),
-    Route::new("PUT", LICENSE_TYPES),
-    Route::new("POST", RESEND),
-    Route::new("POST", ACTIVATE),
-    Route::new("GET", ACTIVATE),
-    Route::new("POST", IMPORT),
-    Route::new("GET", ASSETS),
-    Route::new("GET", ASSET),
-    Route::new("POST", ASSET),
-    Route::new("POST", BOOKINGS),
-    Route::new("GET", BOOKINGS_Y),
-    Route::new("GET", BOOKINGS_YM),
-    Route::new("GET", BOOKINGS_YMD),
-    Route::new("GET", BOOKINGS_YMDH),
+    Route::new(Method::POST, LOGIN, |r| r.to(login::login_post)),
+    Route::new(Method::GET, LOGIN, |r| r.to(login::login_get)),
+    Route::new(Method::GET, USERS, |r| r.to(users::list_users)),
+    Route::new(Method::POST, USER_NEW, |r| r.to(users::create_user)),
+    Route::new(Method::GET, USER_BY_EMAIL, |r| r.to(users::user_by_email)),
+    Route::new(Method::GET, USER, |r| r.to(users::get_user)),
+    Route::new(Method::PUT, USER, |r| r.to(users::update_user)),
+    Route::new(Method::DELETE, USER, |r| r.to(users::delete_user)),
+    Route::new(Method::GET, PERMS, |r| r.to(users::get_perms)),
+    Route::new(Method::PUT, PERMS, |r| r.to(users::put_perms)),
+    Route::new(Method::GET, LICENSE_TYPES, |r| {
+        r.to(users::get_license_types)
+    }),
+    Route::new(Method::PUT, LICENSE_TYPES, |r| {
+        r.to(users::put_license_types)
+    }),
+    Route::new(Method::POST, RESEND, |r| r.to(users::resend)),
+    Route::new(Method::POST, ACTIVATE, |r| r.to(activation::activate)),
+    Route::new(Method::GET, ACTIVATE, |r| r.to(activation::ticket_status)),
+    Route::new(Method::POST, IMPORT, |r| r.to(import::import_users)),
+    Route::new(Method::GET, ASSETS, |r| r.to(assets::list_assets)),
+    Route::new(Method::GET, ASSET, |r| r.to(assets::get_asset)),
+    Route::new(Method::POST, ASSET, |r| r.to(assets::put_asset)),
+    Route::new(Method::POST, BOOKINGS, |r| r.to(bookings::add_booking)),
+    Route::new(Method::GET, BOOKINGS_Y, |r| r.to(bookings::bookings)),
+    Route::new(Method::GET, BOOKINGS_YM, |r| r.to(bookings::bookings)),
+    Route::new(Method::GET, BOOKINGS_YMD, |r| r.to(bookings::bookings)),
+    Route::new(Method::GET, BOOKINGS_YMDH, |r| r.to(bookings::bookings)),
 ];
 
 pub const DIALECT: Dialect = Dialect {
-    name: "keaz",
+    name: auth::DIALECT_NAME,
     default_prefix: "/keaz",
     routes: ROUTES,
-    configure,
+    other_methods: &[],
+    render: render::<KeazError>,
+    state: AppData::none,
 };
-
-fn configure(cfg: &mut ServiceConfig) {
-    use routes as r;
-    cfg.service(
-        web::resource(LOGIN)
-            .route(web::post().to(r::login_post))
-            .route(web::get().to(r::login_get)),
-    )
-    .service(web::resource(USERS).route(web::get().to(r::list_users)))
-    .service(web::resource(USER_NEW).route(web::post().to(r::create_user)))
-    // Before `/user/{id}`, which would otherwise take "byemail" for an id.
-    .service(web::resource(USER_BY_EMAIL).route(web::get().to(r::user_by_email)))
-    .service(
-        web::resource(USER)
-            .route(web::get().to(r::get_user))
-            .route(web::put().to(r::update_user))
-            .route(web::delete().to(r::delete_user)),
-    )
-    .service(
-        web::resource(PERMS)
-            .route(web::get().to(r::get_perms))
-            .route(web::put().to(r::put_perms)),
-    )
-    .service(
-        web::resource(LICENSE_TYPES)
-            .route(web::get().to(r::get_license_types))
-            .route(web::put().to(r::put_license_types)),
-    )
-    .service(web::resource(RESEND).route(web::post().to(r::resend)))
-    .service(
-        web::resource(ACTIVATE)
-            .route(web::post().to(r::activate))
-            .route(web::get().to(r::ticket_status)),
-    )
-    .service(web::resource(IMPORT).route(web::post().to(r::import_users)))
-    .service(web::resource(ASSETS).route(web::get().to(r::list_assets)))
-    .service(
-        web::resource(ASSET)
-            .route(web::get().to(r::get_asset))
-            .route(web::post().to(r::put_asset)),
-    )
-    .service(web::resource(BOOKINGS).route(web::post().to(r::add_booking)));
-    for path in [BOOKINGS_Y, BOOKINGS_YM, BOOKINGS_YMD, BOOKINGS_YMDH] {
-        cfg.service(web::resource(path).route(web::get().to(r::bookings)));
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
+use actix_web::http::Method;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use rosetta_core::{crypto, Directory, Settings, Store};
@@ -104,11 +105,12 @@ fn check_collisions(mounts: &[Mount]) -> Result<(), StartError> {
     check_collisions_with(mounts, OPS_ROUTES)
 }
 
-/// [`check_collisions`] with the gateway's own `GET` paths on the main listener.
+/// [`check_collisions`] with the gateway's own `GET` paths on the main listener. The routes
+/// are the dialects' tables, the same ones their services are built from.
 fn check_collisions_with(mounts: &[Mount], ops: &[&str]) -> Result<(), StartError> {
-    let mut seen: Vec<(&Option<String>, &str, String, &str)> = Vec::new();
+    let mut seen: Vec<(&Option<String>, &Method, String, &str)> = Vec::new();
     for path in ops {
-        seen.push((&None, "GET", (*path).to_owned(), "gateway"));
+        seen.push((&None, &Method::GET, (*path).to_owned(), "gateway"));
     }
     for m in mounts {
         for r in m.dialect.routes {
@@ -116,7 +118,7 @@ fn check_collisions_with(mounts: &[Mount], ops: &[&str]) -> Result<(), StartErro
             for (listen, method, other, owner) in &seen {
                 if *listen == &m.listen
                     && *owner != m.dialect.name
-                    && *method == r.method
+                    && **method == r.method
                     && paths_overlap(other, &full)
                 {
                     return Err(StartError::Collision(format!(
@@ -125,7 +127,7 @@ fn check_collisions_with(mounts: &[Mount], ops: &[&str]) -> Result<(), StartErro
                     )));
                 }
             }
-            seen.push((&m.listen, r.method, full, m.dialect.name));
+            seen.push((&m.listen, &r.method, full, m.dialect.name));
         }
     }
     Ok(())
@@ -276,6 +278,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
 
     let (directory, db) = open(config, activation_url).await?;
 
+    // Metric labels from the same tables the services are built from.
     let mut dialect_of = HashMap::new();
     for m in on_main
         .iter()
@@ -310,6 +313,11 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         let addr = listener
             .local_addr()
             .map_err(|e| StartError::Other(e.to_string()))?;
+        // Each mount's app data is made here, once, and shared by the listener's workers.
+        let mounted: Vec<(String, rosetta_dialect::Mounted)> = ms
+            .iter()
+            .map(|m| (m.prefix.clone(), m.dialect.mount()))
+            .collect();
         let (dir_data, db_data, metrics) = (dir_data.clone(), db_data.clone(), metrics.clone());
         let baseline = ops && config.server.bench_baseline;
         let mut server = HttpServer::new(move || {
@@ -331,11 +339,11 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
             if baseline {
                 app = app.route(BENCH_BASELINE_PATH, web::get().to(bench_baseline));
             }
-            for m in &ms {
-                app = if m.prefix.is_empty() {
-                    app.configure(m.dialect.configure)
+            for (prefix, dialect) in &mounted {
+                app = if prefix.is_empty() {
+                    app.configure(|cfg| dialect.configure(cfg))
                 } else {
-                    app.service(web::scope(&m.prefix).configure(m.dialect.configure))
+                    app.service(web::scope(prefix).configure(|cfg| dialect.configure(cfg)))
                 };
             }
             app
@@ -404,24 +412,29 @@ async fn readyz(dir: web::Data<Directory>) -> HttpResponse {
 mod tests {
     use super::*;
     use crate::config::DialectMount;
-    use rosetta_dialect::Route;
+    use rosetta_dialect::{AppData, Route};
 
-    fn none(_: &mut web::ServiceConfig) {}
-
+    const A_ROUTES: &[Route] = &[
+        Route::new(Method::GET, "/users", |r| r.to(HttpResponse::Ok)),
+        Route::new(Method::GET, "/users/{n}", |r| r.to(HttpResponse::Ok)),
+    ];
     const A: Dialect = Dialect {
         name: "a",
         default_prefix: "/a",
-        routes: &[Route::new("GET", "/users"), Route::new("GET", "/users/{n}")],
-        configure: none,
+        routes: A_ROUTES,
+        other_methods: &[],
+        render: |_, _| None,
+        state: AppData::none,
     };
+    const B_ROUTES: &[Route] = &[
+        Route::new(Method::GET, "/users/{id}", |r| r.to(HttpResponse::Ok)),
+        Route::new(Method::POST, "/users", |r| r.to(HttpResponse::Ok)),
+    ];
     const B: Dialect = Dialect {
         name: "b",
         default_prefix: "",
-        routes: &[
-            Route::new("GET", "/users/{id}"),
-            Route::new("POST", "/users"),
-        ],
-        configure: none,
+        routes: B_ROUTES,
+        ..A
     };
 
     fn mount(d: Dialect, prefix: &str, listen: Option<&str>) -> Mount {
@@ -442,7 +455,9 @@ mod tests {
             "{err}"
         );
         // POST /users does not collide with GET /users.
-        const POST_ONLY: &[Route] = &[Route::new("POST", "/users")];
+        const POST_ONLY: &[Route] = &[Route::new(Method::POST, "/users", |r| {
+            r.to(HttpResponse::Ok)
+        })];
         let only_post = Dialect {
             routes: POST_ONLY,
             ..B
@@ -451,7 +466,7 @@ mod tests {
         // A listener of its own keeps a legacy client's exact paths apart.
         assert!(check_collisions(&[mount(A, "", None), mount(B, "", Some("127.0.0.1:9"))]).is_ok());
         // Nothing may shadow the operational endpoints on the main listener.
-        const CATCH_ALL: &[Route] = &[Route::new("GET", "/{x}")];
+        const CATCH_ALL: &[Route] = &[Route::new(Method::GET, "/{x}", |r| r.to(HttpResponse::Ok))];
         let ops = Dialect {
             routes: CATCH_ALL,
             ..B

@@ -80,15 +80,6 @@ fn required(field: &'static str, value: Option<Value>) -> Result<Value, UsrError
     value.ok_or_else(|| UsrError::invalid(Some(field), format!("{field} is required.")))
 }
 
-/// Parses a path segment that should be a number (a user or account id). `None` when it is
-/// not, which the caller answers as "no such thing", since no such record can exist.
-pub fn path_number(raw: &str) -> Option<i64> {
-    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    raw.parse().ok()
-}
-
 /// addUser: the five required members, checked in the document's order, then `active`.
 pub fn new_user(body: UserIn) -> Result<NewUser, UsrError> {
     let UserIn {
@@ -231,6 +222,7 @@ pub fn user_out(user: &User) -> UserOut {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use rosetta_dialect::path::{number, NumberRule};
     use serde_json::json;
 
     fn body(v: Value) -> UserIn {
@@ -300,6 +292,7 @@ mod tests {
         assert!(parse_body(b"  \n").is_ok());
         assert!(parse_body(b"[1]").is_err());
         assert!(parse_body(b"{").is_err());
+        let path_number = |raw: &str| number(raw, NumberRule::Digits);
         assert_eq!(path_number("12"), Some(12));
         assert_eq!(path_number("+12"), None);
         assert_eq!(path_number("abc"), None);

@@ -2,14 +2,15 @@
 //! core errors become usr answers.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, UniqueField};
-use rosetta_dialect::BodyError;
+use rosetta_dialect::{BodyError, DialectError};
 
 use crate::wire::{ErrorBody, ErrorDetail};
 
 /// An answer that is not a success. `field` is a usr member name, never a canonical one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} {}: {}", .status.as_u16(), .code, .message)]
 pub struct UsrError {
     pub status: StatusCode,
     pub code: &'static str,
@@ -63,6 +64,14 @@ impl UsrError {
         )
     }
 
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "An internal error occurred.",
+        )
+    }
+
     pub fn not_found_account() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
@@ -83,9 +92,19 @@ impl UsrError {
         }
     }
 
-    pub fn from_body(e: BodyError, limit: usize) -> Self {
+    /// A bearer token the directory does not know (or a failure looking it up).
+    pub fn token_refused(e: CoreError) -> Self {
         match e {
-            BodyError::TooLarge => Self::too_large(limit),
+            CoreError::Unauthorized => Self::unauthorized("The bearer token is not valid."),
+            other => other.into(),
+        }
+    }
+}
+
+impl From<BodyError> for UsrError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { limit } => Self::too_large(limit),
             BodyError::Broken => Self::invalid(None, "The request body could not be read."),
         }
     }
@@ -164,25 +183,9 @@ impl From<CoreError> for UsrError {
             }
             CoreError::Internal(detail) => {
                 tracing::error!(error = %detail, "usr: internal error");
-                Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "An internal error occurred.",
-                )
+                Self::internal()
             }
         }
-    }
-}
-
-impl std::fmt::Display for UsrError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.status.as_u16(),
-            self.code,
-            self.message
-        )
     }
 }
 
@@ -206,6 +209,13 @@ impl ResponseError for UsrError {
                 field: self.field,
             },
         })
+    }
+}
+
+/// JSON is all usr speaks, so the answer is the same for every request.
+impl DialectError for UsrError {
+    fn render(&self, _: &HttpRequest) -> HttpResponse {
+        self.error_response()
     }
 }
 

@@ -1,31 +1,51 @@
 #![doc = include_str!("../README.md")]
 
+mod auth;
 mod convert;
 mod errors;
-mod routes;
+mod users;
 mod wire;
 
-use rosetta_dialect::{Dialect, Route};
+use actix_web::http::Method;
+use rosetta_dialect::{render, AppData, Dialect, OtherMethods, Route};
 
+pub use auth::UsrCaller;
 pub use errors::UsrError;
 pub use wire::{UserIn, UserOut};
 
-/// The routes this dialect serves, relative to its prefix.
+/// Every route this dialect serves, relative to its prefix. `/usr/new` comes before
+/// `/usr/{userId}`, so `new` is never taken for an id.
 pub const ROUTES: &[Route] = &[
-    Route::new("GET", "/pub/usr/acc/{accountId}"),
+    Route::new(Method::GET, "/pub/usr/acc/{accountId}", |r| {
+        r.to(users::list_by_account)
+    }),
     // The document's own example of getUserListByAccountId omits `/pub`.
-    Route::new("GET", "/usr/acc/{accountId}"),
-    Route::new("POST", "/usr/new"),
-    Route::new("PUT", "/usr/new"),
-    Route::new("GET", "/usr/{userId}"),
-    Route::new("POST", "/usr/{userId}"),
-    Route::new("PUT", "/usr/{userId}"),
-    Route::new("DELETE", "/usr/{userId}"),
+    Route::new(Method::GET, "/usr/acc/{accountId}", |r| {
+        r.to(users::list_by_account)
+    }),
+    Route::new(Method::POST, "/usr/new", |r| r.to(users::add_user)),
+    Route::new(Method::PUT, "/usr/new", |r| r.to(users::add_user)),
+    Route::new(Method::GET, "/usr/{userId}", |r| r.to(users::get_user)),
+    Route::new(Method::POST, "/usr/{userId}", |r| r.to(users::modify_user)),
+    Route::new(Method::PUT, "/usr/{userId}", |r| r.to(users::modify_user)),
+    Route::new(Method::DELETE, "/usr/{userId}", |r| {
+        r.to(users::delete_user)
+    }),
+];
+
+/// usr answers other methods in its own envelope, with `Allow`.
+const OTHER_METHODS: &[OtherMethods] = &[
+    OtherMethods::new("/pub/usr/acc/{accountId}", |r| r.to(users::only_get)),
+    OtherMethods::new("/usr/acc/{accountId}", |r| r.to(users::only_get)),
+    OtherMethods::new("/usr/new", |r| r.to(users::usr_new_other)),
+    OtherMethods::new("/usr/{userId}", |r| r.to(users::only_user_methods)),
 ];
 
 pub const DIALECT: Dialect = Dialect {
     name: "usr",
     default_prefix: "",
     routes: ROUTES,
-    configure: routes::configure,
+    other_methods: OTHER_METHODS,
+    render: render::<UsrError>,
+    state: AppData::none,
 };

@@ -1,11 +1,15 @@
 //! Request bodies. JSON and XML are both read into one small tree ([`Val`]) first, so the
-//! rules for members (any order, any letter case, null = absent) are written once for both.
+//! rules for members (any order, any letter case, null = absent) are written once for both
+//! (`inputs.rs`). XML is read leniently: namespaces and prefixes are ignored, members may come
+//! in any order, but a DOCTYPE (and so any entity declaration) is refused.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use uuid::Uuid;
+use actix_web::web::{Bytes, Payload};
+use actix_web::HttpRequest;
+use rosetta_dialect::body::{media_type, read_body, strip_bom};
+use rosetta_dialect::xml::{self, Attributes, Element, Failure, XmlError};
+use rosetta_dialect::Limits;
 
 use crate::errors::V2Error;
-use crate::wire::{DeviceInput, SearchInput, UserInput};
 
 /// A request value: XML elements and JSON values alike.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +48,7 @@ pub fn body_format(media_type: &str) -> Result<BodyFormat, V2Error> {
 pub fn parse(body: &[u8], format: BodyFormat) -> Result<Vec<(String, Val)>, V2Error> {
     let root = match format {
         BodyFormat::Json => parse_json(body)?,
-        BodyFormat::Xml => crate::xml::parse(body)?,
+        BodyFormat::Xml => parse_xml(strip_bom(body))?,
     };
     match root {
         Val::Obj(members) => Ok(members),
@@ -91,219 +95,64 @@ fn from_json(value: serde_json::Value) -> Val {
     }
 }
 
-/// Members looked up by name in any letter case; a member given twice is refused, so a body
-/// cannot say two things at once.
-struct Members(Vec<(String, Val)>);
+/// Checks the body's type, then reads it within the limit.
+pub async fn read(
+    req: &HttpRequest,
+    payload: Payload,
+    limits: &Limits,
+) -> Result<(Bytes, BodyFormat), V2Error> {
+    let format = body_format(&media_type(req))?;
+    let bytes = read_body(req, payload, limits.body_bytes).await?;
+    Ok((bytes, format))
+}
 
-impl Members {
-    fn new(members: Vec<(String, Val)>) -> Result<Self, V2Error> {
-        for (i, (name, _)) in members.iter().enumerate() {
-            if members[..i]
-                .iter()
-                .any(|(other, _)| other.eq_ignore_ascii_case(name))
-            {
-                return Err(V2Error::field(
-                    name,
-                    "InvalidValue",
-                    format!("{name} is given more than once"),
-                ));
-            }
-        }
-        Ok(Self(members))
-    }
+fn malformed(detail: impl std::fmt::Display) -> V2Error {
+    V2Error::bad_request(
+        "SerializationException",
+        format!("the XML body could not be read: {detail}"),
+    )
+}
 
-    fn take(&mut self, name: &str) -> Option<Val> {
-        let i = self
-            .0
-            .iter()
-            .position(|(n, _)| n.eq_ignore_ascii_case(name))?;
-        Some(self.0.swap_remove(i).1)
-    }
-
-    fn text(&mut self, name: &str) -> Result<Option<String>, V2Error> {
-        match self.take(name) {
-            None | Some(Val::Null) => Ok(None),
-            Some(Val::Text(t)) => Ok(Some(t)),
-            Some(Val::Obj(_)) => Err(V2Error::field(
-                name,
-                "InvalidValue",
-                format!("{name} must be a single value"),
-            )),
+/// `nil="true"` (or `"1"`) under any prefix; the first `nil` attribute decides.
+fn nil(attributes: Attributes<'_>) -> Result<bool, XmlError> {
+    for attribute in attributes {
+        let attribute = attribute?;
+        if attribute.local_name() == b"nil" {
+            let v = attribute.value()?;
+            return Ok(v.trim() == "true" || v.trim() == "1");
         }
     }
+    Ok(false)
+}
 
-    fn boolean(&mut self, name: &str) -> Result<Option<bool>, V2Error> {
-        match self.text(name)? {
-            None => Ok(None),
-            Some(t) => parse_bool(&t).map(Some).ok_or_else(|| {
-                V2Error::field(
-                    name,
-                    "InvalidValue",
-                    format!("{name} must be true or false"),
-                )
-            }),
-        }
-    }
-
-    /// A list: JSON array, or XML element with one child per item. An empty element is an
-    /// empty list.
-    fn list(&mut self, name: &str) -> Result<Option<Vec<Val>>, V2Error> {
-        match self.take(name) {
-            None | Some(Val::Null) => Ok(None),
-            Some(Val::Text(t)) if t.trim().is_empty() => Ok(Some(Vec::new())),
-            Some(Val::Text(_)) => Err(V2Error::field(
-                name,
-                "InvalidValue",
-                format!("{name} must be a list"),
-            )),
-            Some(Val::Obj(items)) => Ok(Some(items.into_iter().map(|(_, v)| v).collect())),
-        }
-    }
-
-    fn guids(&mut self, name: &str) -> Result<Option<Vec<Uuid>>, V2Error> {
-        let Some(items) = self.list(name)? else {
-            return Ok(None);
-        };
-        items
-            .into_iter()
-            .map(|item| match item {
-                Val::Text(t) => parse_guid(name, &t),
-                _ => Err(V2Error::field(
-                    name,
-                    "InvalidValue",
-                    format!("{name} must hold GUIDs"),
-                )),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+/// A leaf is its text, an element with children an object of them; both at once is refused.
+fn element_value(e: Element<Val>) -> Result<Val, V2Error> {
+    let Element {
+        name,
+        nil,
+        text,
+        children,
+    } = e;
+    if nil {
+        Ok(Val::Null)
+    } else if children.is_empty() {
+        Ok(Val::Text(text))
+    } else if text.trim().is_empty() {
+        Ok(Val::Obj(children))
+    } else {
+        Err(malformed(format!("{name} mixes text and elements")))
     }
 }
 
-pub fn parse_bool(raw: &str) -> Option<bool> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" => Some(true),
-        "false" | "0" => Some(false),
-        _ => None,
-    }
-}
-
-/// A GUID in any of the spellings .NET prints (`D`, `N`, `B`); answered lowercase `D`.
-pub fn parse_guid(field: &str, raw: &str) -> Result<Uuid, V2Error> {
-    Uuid::parse_str(raw.trim()).map_err(|_| {
-        V2Error::field(
-            field,
-            "InvalidValue",
-            format!("{field} is not a valid GUID"),
-        )
-    })
-}
-
-/// ISO 8601 (with an offset, or none meaning UTC), or the WCF `/Date(ms)/` form that
-/// ServiceStack's JSON serializer writes by default.
-pub fn parse_date(field: &str, raw: &str) -> Result<DateTime<Utc>, V2Error> {
-    let raw = raw.trim();
-    let bad = || {
-        V2Error::field(
-            field,
-            "InvalidValue",
-            format!("{field} is not a valid date (ISO 8601, e.g. 2026-11-23T10:15:00Z)"),
-        )
-    };
-    if let Some(inner) = raw
-        .strip_prefix("/Date(")
-        .and_then(|r| r.strip_suffix(")/"))
-    {
-        // `/Date(1700000000000+0000)/`: the offset only says how it was displayed.
-        let digits_end = inner
-            .char_indices()
-            .skip(1)
-            .find(|(_, c)| *c == '+' || *c == '-')
-            .map_or(inner.len(), |(i, _)| i);
-        let ms: i64 = inner[..digits_end].parse().map_err(|_| bad())?;
-        return Utc.timestamp_millis_opt(ms).single().ok_or_else(bad);
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(raw, fmt) {
-            return Ok(t.and_utc());
-        }
-    }
-    Err(bad())
-}
-
-/// Reads a `User` body. Unknown members are ignored, as DataContract and ServiceStack ignore
-/// them; so are the read-only ones (`Id`, `CreatedDate`, ...), which lets a client post back
-/// what it read.
-pub fn user_input(members: Vec<(String, Val)>) -> Result<UserInput, V2Error> {
-    let mut m = Members::new(members)?;
-    let devices = match m.list("UserDevices")? {
-        None => None,
-        Some(items) => Some(
-            items
-                .into_iter()
-                .map(device_input)
-                .collect::<Result<Vec<_>, _>>()?,
+/// Reads a request document into its root value with the toolkit's hardened reader.
+fn parse_xml(body: &[u8]) -> Result<Val, V2Error> {
+    xml::read(body, nil, element_value).map_err(|e| match e {
+        Failure::Xml(XmlError::Doctype) => V2Error::bad_request(
+            "SerializationException",
+            "DOCTYPE and entity declarations are not accepted",
         ),
-    };
-    Ok(UserInput {
-        company_id: m.text("CompanyId")?,
-        external_id: m.text("ExternalId")?,
-        first_name: m.text("FirstName")?,
-        last_name: m.text("LastName")?,
-        email: m.text("Email")?,
-        status: m.text("Status")?,
-        folders: m.guids("Folders")?,
-        groups: m.guids("Groups")?,
-        website_role: m.text("WebsiteRole")?,
-        user_devices: devices,
-        password: m.text("Password")?,
-        do_not_email: m.boolean("DoNotEmail")?,
-        reset_password: m.boolean("ResetPassword")?,
-        integration_key: m.text("IntegrationKey")?,
-    })
-}
-
-fn device_input(item: Val) -> Result<DeviceInput, V2Error> {
-    let Val::Obj(members) = item else {
-        return Err(V2Error::field(
-            "UserDevices",
-            "InvalidValue",
-            "each UserDevice must be an object",
-        ));
-    };
-    let mut m = Members::new(members)?;
-    let id = m
-        .text("Id")?
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| V2Error::field("UserDevices", "NotEmpty", "each UserDevice needs an Id"))?;
-    let last_used = match m.text("LastUsed")? {
-        Some(t) if !t.trim().is_empty() => Some(parse_date("LastUsed", &t)?),
-        _ => None,
-    };
-    Ok(DeviceInput {
-        id,
-        name: m.text("Name")?,
-        os: m.text("OS")?,
-        app_version: m.text("AppVersion")?,
-        last_used,
-    })
-}
-
-/// Reads a search body (POST `/user/search`): the same members as the query string.
-pub fn search_input(members: Vec<(String, Val)>) -> Result<SearchInput, V2Error> {
-    let mut m = Members::new(members)?;
-    Ok(SearchInput {
-        name: m.text("Name")?,
-        email: m.text("Email")?,
-        external_id: m.text("ExternalId")?,
-        status: m.text("Status")?,
-        page_no: m.text("PageNo")?,
-        page_size: m.text("PageSize")?,
-        include_deleted_user_audits: m.text("IncludeDeletedUserAudits")?,
-        company_id: m.text("CompanyId")?,
-        integration_key: m.text("IntegrationKey")?,
+        Failure::Xml(e) => malformed(e),
+        Failure::Element(e) => e,
     })
 }
 
@@ -323,42 +172,30 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
-    #[test]
-    fn json_members_in_any_case() {
-        let members = parse(
-            br#"{"firstname":"Jo","LASTNAME":"B","Email":"jo@example.com","Folders":["6F9619FF-8B86-D011-B42D-00C04FC964FF"],"DoNotEmail":true,"ExternalId":null}"#,
-            BodyFormat::Json,
-        )
-        .unwrap();
-        let u = user_input(members).unwrap();
-        assert_eq!(u.first_name.as_deref(), Some("Jo"));
-        assert_eq!(u.last_name.as_deref(), Some("B"));
-        assert_eq!(u.do_not_email, Some(true));
-        assert_eq!(u.external_id, None);
-        assert_eq!(
-            u.folders.unwrap()[0].to_string(),
-            "6f9619ff-8b86-d011-b42d-00c04fc964ff"
-        );
+    fn parse(body: &[u8]) -> Result<Val, V2Error> {
+        parse_xml(strip_bom(body))
     }
 
     #[test]
-    fn duplicate_members_are_refused() {
-        let members = parse(
-            b"<User><Email>a@b.co</Email><email>c@d.co</email></User>",
-            BodyFormat::Xml,
-        )
-        .unwrap();
-        assert!(user_input(members).is_err());
+    fn reads_with_and_without_namespaces() {
+        let a = parse(br#"<?xml version="1.0"?><User xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.servicestack.net/types"><LastName>B &amp; C</LastName><ExternalId i:nil="true"/><Folders xmlns:d3p1="http://schemas.microsoft.com/2003/10/Serialization/Arrays"><d3p1:guid>6f9619ff-8b86-d011-b42d-00c04fc964ff</d3p1:guid></Folders></User>"#).unwrap();
+        let b = parse(br#"<User><LastName>B &amp; C</LastName><ExternalId nil="true"/><Folders><guid>6f9619ff-8b86-d011-b42d-00c04fc964ff</guid></Folders></User>"#).unwrap();
+        assert_eq!(a, b);
+        let Val::Obj(members) = a else { panic!() };
+        assert_eq!(members[0], ("LastName".into(), Val::Text("B & C".into())));
+        assert_eq!(members[1], ("ExternalId".into(), Val::Null));
     }
 
     #[test]
-    fn dates() {
-        let t = parse_date("X", "2026-11-23T10:15:00Z").unwrap();
-        assert_eq!(t.to_rfc3339(), "2026-11-23T10:15:00+00:00");
-        assert_eq!(parse_date("X", "2026-11-23T10:15:00").unwrap(), t);
-        assert_eq!(parse_date("X", "/Date(1795428900000)/").unwrap(), t);
-        assert_eq!(parse_date("X", "/Date(1795428900000+0100)/").unwrap(), t);
-        assert!(parse_date("X", "yesterday").is_err());
+    fn refuses_doctype_and_broken_documents() {
+        let e = parse(br#"<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x "y">]><User><FirstName>&x;</FirstName></User>"#).unwrap_err();
+        assert!(e.message.contains("DOCTYPE"), "{e:?}");
+        assert!(parse(b"<User><FirstName>&x;</FirstName></User>").is_err());
+        assert!(parse(b"<User><FirstName>Jo</User>").is_err());
+        assert!(parse(b"<User><FirstName>Jo</FirstName>").is_err());
+        assert!(parse(b"<User/><User/>").is_err());
+        assert!(parse(b"").is_err());
+        assert!(parse(b"{\"FirstName\":\"Jo\"}").is_err());
     }
 
     #[test]

@@ -2,11 +2,16 @@
 //! becomes one of these, in one place, so no path can answer with a bare text or a trace.
 
 use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{CoreError, UniqueField};
+use rosetta_dialect::{BodyError, DialectError};
 
-use crate::wire::{ResponseError, ResponseStatus};
+use crate::format::{format_of, Format, Refusal};
+use crate::reply::{write, Shape};
+use crate::wire::{ResponseError, ResponseStatus, UserResponse, UserSearchResponse};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} {}: {}", .status.as_u16(), .code, .message)]
 pub struct V2Error {
     pub status: StatusCode,
     pub code: &'static str,
@@ -105,6 +110,76 @@ impl V2Error {
             error_code: self.code.to_owned(),
             message: self.message.clone(),
             errors: self.errors.clone(),
+        }
+    }
+
+    /// The path's envelope with no user(s) and this `ResponseStatus`.
+    fn response(&self, format: Format, shape: Shape) -> HttpResponse {
+        let status = Some(self.response_status());
+        match shape {
+            Shape::User => write(
+                format,
+                self.status,
+                &UserResponse {
+                    user: None,
+                    response_status: status,
+                },
+            ),
+            Shape::Search => write(
+                format,
+                self.status,
+                &UserSearchResponse {
+                    users: None,
+                    total_rows: 0,
+                    page_no: 0,
+                    page_size: 0,
+                    response_status: status,
+                    deleted_users: None,
+                },
+            ),
+        }
+    }
+}
+
+impl actix_web::ResponseError for V2Error {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    /// XML in a `UserResponse`, the defaults; [`DialectError::render`] answers in the format and
+    /// envelope of the request.
+    fn error_response(&self) -> HttpResponse {
+        self.response(Format::Xml, Shape::User)
+    }
+}
+
+impl DialectError for V2Error {
+    fn render(&self, req: &HttpRequest) -> HttpResponse {
+        self.response(format_of(req), Shape::of(req))
+    }
+}
+
+impl From<Refusal> for V2Error {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::MalformedQuery => {
+                Self::bad_request("InvalidQueryString", "the query string is malformed")
+            }
+            Refusal::BadFormat => {
+                Self::field("format", "InvalidValue", "format must be json or xml")
+            }
+        }
+    }
+}
+
+impl From<BodyError> for V2Error {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { .. } => Self::too_large(),
+            BodyError::Broken => Self::bad_request(
+                "SerializationException",
+                "the request body could not be read",
+            ),
         }
     }
 }

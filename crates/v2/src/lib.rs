@@ -1,47 +1,58 @@
 #![doc = include_str!("../README.md")]
 
-use actix_web::web::{self, ServiceConfig};
-use rosetta_dialect::{Dialect, Route};
+use actix_web::http::Method;
+use actix_web::web::Data;
+use rosetta_dialect::{render, AppData, Dialect, OtherMethods, Route};
 
+mod auth;
 mod body;
 mod convert;
 mod errors;
+mod format;
+mod inputs;
 mod pages;
-mod routes;
+mod reply;
+mod search;
+mod users;
 mod wire;
 mod xml;
 
+pub use auth::{V2Caller, V2Post};
 pub use errors::V2Error;
 
-/// The routes this dialect serves, relative to its prefix (default "", so the paths are
+const USER: &str = "/api/v2/user";
+use reply::SEARCH;
+
+/// Every route this dialect serves, relative to its prefix (default "", so the paths are
 /// exactly the legacy ones).
 pub const ROUTES: &[Route] = &[
-    Route::new("GET", "/api/v2/user"),
-    Route::new("POST", "/api/v2/user"),
-    Route::new("DELETE", "/api/v2/user"),
-    Route::new("GET", "/api/v2/user/search"),
-    Route::new("POST", "/api/v2/user/search"),
+    Route::new(Method::GET, USER, |r| r.to(users::get_user)),
+    Route::new(Method::POST, USER, |r| r.to(users::create_user)),
+    Route::new(Method::DELETE, USER, |r| r.to(users::delete_user)),
+    Route::new(Method::GET, SEARCH, |r| r.to(search::search_get)),
+    Route::new(Method::POST, SEARCH, |r| r.to(search::search_post)),
 ];
+
+/// Other methods are refused in the path's envelope, in the request's format.
+const OTHER_METHODS: &[OtherMethods] = &[
+    OtherMethods::new(USER, |r| r.to(other_method)),
+    OtherMethods::new(SEARCH, |r| r.to(other_method)),
+];
+
+async fn other_method() -> Result<actix_web::HttpResponse, V2Error> {
+    Err(V2Error::method_not_allowed())
+}
+
+/// Each mount remembers its own search page boundaries.
+fn state() -> AppData {
+    AppData::none().with(Data::new(pages::Pages::default()))
+}
 
 pub const DIALECT: Dialect = Dialect {
     name: "v2",
     default_prefix: "",
     routes: ROUTES,
-    configure,
+    other_methods: OTHER_METHODS,
+    render: render::<V2Error>,
+    state,
 };
-
-fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        web::resource("/api/v2/user")
-            .route(web::get().to(routes::get_user))
-            .route(web::post().to(routes::create_user))
-            .route(web::delete().to(routes::delete_user))
-            .default_service(web::to(routes::user_other_method)),
-    )
-    .service(
-        web::resource("/api/v2/user/search")
-            .route(web::get().to(routes::search_get))
-            .route(web::post().to(routes::search_post))
-            .default_service(web::to(routes::search_other_method)),
-    );
-}

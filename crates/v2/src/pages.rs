@@ -4,9 +4,12 @@
 //! asking for page N+1 then costs what page 0 costs. A page nobody led up to (or whose
 //! boundary user has since been deleted, or after a restart, or on another gateway) falls back
 //! to OFFSET, which gives the same rows as long as users were only added meanwhile.
+//!
+//! The boundaries belong to one mount of the dialect ([`Pages`], app data made once per mount
+//! and shared by its workers), so two gateways in one process (tests) never share them.
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rosetta_core::{Status, TenantId, UserFilter, UserId};
@@ -17,9 +20,6 @@ const CAPACITY: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageKey {
-    /// The directory (one per running gateway), so two gateways in one process (tests) never
-    /// share boundaries.
-    directory: usize,
     tenant: i64,
     statuses: Vec<&'static str>,
     name: Option<String>,
@@ -30,13 +30,7 @@ pub struct PageKey {
 }
 
 impl PageKey {
-    pub fn new(
-        directory: usize,
-        tenant: TenantId,
-        filter: &UserFilter,
-        page_size: u32,
-        page_no: u64,
-    ) -> Self {
+    pub fn new(tenant: TenantId, filter: &UserFilter, page_size: u32, page_no: u64) -> Self {
         let UserFilter {
             statuses,
             default_account_id: _,
@@ -49,7 +43,6 @@ impl PageKey {
         statuses.sort_unstable();
         statuses.dedup();
         Self {
-            directory,
             tenant: tenant.0,
             statuses,
             name: name_contains.as_ref().map(|n| n.to_lowercase()),
@@ -80,52 +73,57 @@ struct Entry {
     at: Instant,
 }
 
-static BOUNDARIES: LazyLock<Mutex<HashMap<PageKey, Entry>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+type Finding = Arc<tokio::sync::Mutex<()>>;
 
-pub fn lookup(key: &PageKey) -> Option<Boundary> {
-    let map = BOUNDARIES.lock().ok()?;
-    map.get(key)
-        .filter(|e| e.at.elapsed() < TTL)
-        .map(|e| e.boundary)
+/// The boundaries one mount of the dialect remembers, and the pages being found right now.
+#[derive(Default)]
+pub struct Pages {
+    boundaries: Mutex<HashMap<PageKey, Entry>>,
+    /// Pages being found by OFFSET right now. Clients ask for the same deep page at once (a
+    /// dashboard on many screens, a load test); without this each would count rows off by
+    /// OFFSET before the first had remembered where the page starts.
+    finding: Mutex<HashMap<PageKey, Finding>>,
 }
 
-pub fn remember(key: PageKey, boundary: Boundary) {
-    let Ok(mut map) = BOUNDARIES.lock() else {
-        return;
-    };
-    if map.len() >= CAPACITY {
-        map.retain(|_, e| e.at.elapsed() < TTL);
-        if map.len() >= CAPACITY {
-            map.clear();
-        }
+impl Pages {
+    pub fn lookup(&self, key: &PageKey) -> Option<Boundary> {
+        let map = self.boundaries.lock().ok()?;
+        map.get(key)
+            .filter(|e| e.at.elapsed() < TTL)
+            .map(|e| e.boundary)
     }
-    map.insert(
-        key,
-        Entry {
-            boundary,
-            at: Instant::now(),
-        },
-    );
-}
 
-/// Pages being found by OFFSET right now. Clients ask for the same deep page at once (a
-/// dashboard on many screens, a load test); without this each would count rows off by OFFSET
-/// before the first had remembered where the page starts.
-static FINDING: LazyLock<Mutex<HashMap<PageKey, Arc<tokio::sync::Mutex<()>>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// Waits until no other request is finding where `key`'s page starts, and holds that role
-/// until the guard is dropped. Look the boundary up again after this returns: the request
-/// waited for may have remembered it.
-pub async fn finding(key: &PageKey) -> Option<tokio::sync::OwnedMutexGuard<()>> {
-    let lock = {
-        let mut map = FINDING.lock().ok()?;
+    pub fn remember(&self, key: PageKey, boundary: Boundary) {
+        let Ok(mut map) = self.boundaries.lock() else {
+            return;
+        };
         if map.len() >= CAPACITY {
-            // Only locks no one holds or waits for go; a held one lives on in its guard.
-            map.retain(|_, l| Arc::strong_count(l) > 1);
+            map.retain(|_, e| e.at.elapsed() < TTL);
+            if map.len() >= CAPACITY {
+                map.clear();
+            }
         }
-        Arc::clone(map.entry(key.clone()).or_default())
-    };
-    Some(lock.lock_owned().await)
+        map.insert(
+            key,
+            Entry {
+                boundary,
+                at: Instant::now(),
+            },
+        );
+    }
+
+    /// Waits until no other request is finding where `key`'s page starts, and holds that role
+    /// until the guard is dropped. Look the boundary up again after this returns: the request
+    /// waited for may have remembered it.
+    pub async fn finding(&self, key: &PageKey) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        let lock = {
+            let mut map = self.finding.lock().ok()?;
+            if map.len() >= CAPACITY {
+                // Only locks no one holds or waits for go; a held one lives on in its guard.
+                map.retain(|_, l| Arc::strong_count(l) > 1);
+            }
+            Arc::clone(map.entry(key.clone()).or_default())
+        };
+        Some(lock.lock_owned().await)
+    }
 }

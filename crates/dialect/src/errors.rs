@@ -1,0 +1,46 @@
+//! A dialect's one error type, rendered against the request that failed.
+//!
+//! actix turns a handler's `Err` (and an extractor's) into a response with
+//! [`ResponseError::error_response`], which cannot see the request, so it cannot know the
+//! format the request negotiated (kashflow's `Accept`, v2's `format=`). The route table
+//! therefore wraps every resource of a dialect in [`negotiate`]: when the answer carries the
+//! dialect's error, the error is rendered again with the request at hand.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+
+/// The error type of a dialect. `error_response` is the answer in the dialect's default
+/// format; `render` the answer to this request.
+pub trait DialectError: ResponseError + 'static {
+    fn render(&self, req: &HttpRequest) -> HttpResponse;
+}
+
+/// How a [`crate::Dialect`] renders its error: [`render::<E>`] for its `E`.
+pub type Render = fn(&actix_web::Error, &HttpRequest) -> Option<HttpResponse>;
+
+/// The answer to `req` if `error` is an `E`.
+pub fn render<E: DialectError>(
+    error: &actix_web::Error,
+    req: &HttpRequest,
+) -> Option<HttpResponse> {
+    error.as_error::<E>().map(|e| e.render(req))
+}
+
+/// The middleware around each of a dialect's resources.
+pub(crate) async fn negotiate(
+    render: Render,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let rendered = res
+        .response()
+        .error()
+        .and_then(|e| render(e, res.request()));
+    Ok(match rendered {
+        Some(answer) => res.into_response(answer),
+        None => res.map_into_boxed_body(),
+    })
+}

@@ -1,0 +1,95 @@
+//! `/api/v2/user`: read one user (GET), create one (POST), delete one (DELETE).
+
+use actix_web::web::Data;
+use rosetta_core::{CreateOptions, Directory, Notice, Status, UserKey};
+
+use crate::auth::{V2Caller, V2Post};
+use crate::body;
+use crate::convert;
+use crate::errors::V2Error;
+use crate::format::Params;
+use crate::inputs::{parse_guid, user_input};
+use crate::reply::Reply;
+use crate::wire::UserResponse;
+
+fn lookup_key(params: &Params) -> Result<UserKey, V2Error> {
+    if let Some(id) = params.value("Id") {
+        return Ok(UserKey::Uuid(parse_guid("Id", &id)?));
+    }
+    if let Some(email) = params.value("Email") {
+        return Ok(UserKey::Email(email.trim().to_owned()));
+    }
+    if let Some(x) = params.value("ExternalId") {
+        return Ok(UserKey::ExternalId(x));
+    }
+    Err(V2Error::field(
+        "Id",
+        "NotEmpty",
+        "Id, Email or ExternalId is required",
+    ))
+}
+
+fn answer(user: rosetta_core::User) -> Reply<UserResponse> {
+    Reply(UserResponse {
+        user: Some(convert::user_to_wire(user)),
+        response_status: None,
+    })
+}
+
+pub async fn get_user(
+    V2Caller { actor, params }: V2Caller,
+    dir: Data<Directory>,
+) -> Result<Reply<UserResponse>, V2Error> {
+    let key = lookup_key(&params)?;
+    let user = dir.get_user(&actor, key).await?;
+    Ok(answer(user))
+}
+
+/// Answers the user as it was just before it was deleted.
+pub async fn delete_user(
+    V2Caller { actor, params }: V2Caller,
+    dir: Data<Directory>,
+) -> Result<Reply<UserResponse>, V2Error> {
+    let id = params
+        .value("Id")
+        .ok_or_else(|| V2Error::field("Id", "NotEmpty", "Id is required"))?;
+    let uuid = parse_guid("Id", &id)?;
+    let user = dir.get_user(&actor, UserKey::Uuid(uuid)).await?;
+    dir.delete_user(&actor, user.id).await?;
+    Ok(answer(user))
+}
+
+pub async fn create_user(
+    post: V2Post,
+    dir: Data<Directory>,
+) -> Result<Reply<UserResponse>, V2Error> {
+    let V2Post {
+        caller: V2Caller { actor, params: _ },
+        body: bytes,
+        format,
+    } = post;
+    let input = user_input(body::parse(&bytes, format)?)?;
+    let (new, flags) = convert::new_user(input, actor.tenant)?;
+    let send = !flags.do_not_email;
+    let user = if flags.reset_password {
+        dir.create_user_with_reset(&actor, new, send).await?
+    } else {
+        let opts = match new.status {
+            Status::Active => CreateOptions {
+                ticket: false,
+                notice: if send { Notice::Welcome } else { Notice::None },
+            },
+            Status::Pending => CreateOptions {
+                ticket: true,
+                notice: if send {
+                    Notice::Activation
+                } else {
+                    Notice::None
+                },
+            },
+            Status::Inactive => CreateOptions::PLAIN,
+        };
+        dir.create_user(&actor, new, opts).await?
+    };
+    Ok(answer(user))
+}
