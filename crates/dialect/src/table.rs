@@ -114,10 +114,6 @@ pub struct Mounted {
 }
 
 impl Mounted {
-    pub fn dialect(&self) -> &Dialect {
-        &self.dialect
-    }
-
     pub fn configure(&self, cfg: &mut ServiceConfig) {
         for register in &self.data.0 {
             register(cfg);

@@ -474,6 +474,34 @@ mod tests {
         assert!(check_collisions(&[mount(ops, "", None)]).is_err());
     }
 
+    /// A route listed twice would never be reached (actix takes the first), and other methods
+    /// of a path nobody serves would answer for a path the collision check never saw.
+    #[test]
+    fn every_dialect_table_is_well_formed() {
+        for d in DIALECTS {
+            for (i, a) in d.routes.iter().enumerate() {
+                assert!(a.path.starts_with('/'), "{} {}", d.name, a.path);
+                for b in &d.routes[i + 1..] {
+                    assert!(
+                        !(a.method == b.method && a.path == b.path),
+                        "{}: {} {} twice",
+                        d.name,
+                        a.method,
+                        a.path
+                    );
+                }
+            }
+            for o in d.other_methods {
+                assert!(
+                    d.routes.iter().any(|r| r.path == o.path),
+                    "{}: other methods of {}, which no route serves",
+                    d.name,
+                    o.path
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_real_dialect_mounts_by_default_without_collisions() {
         let mounts = resolve_mounts(&Config::default()).unwrap();
