@@ -4,6 +4,8 @@ use actix_web::web::{Bytes, BytesMut, Payload, ServiceConfig};
 use actix_web::{HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 
+pub mod wording;
+
 /// One route a dialect serves, relative to its prefix. `{name}` segments match anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {

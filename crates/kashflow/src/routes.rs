@@ -8,8 +8,8 @@ use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use rand::seq::index::sample;
 use rosetta_core::{
-    Actor, CreateOptions, Directory, LoginCheck, Role, SessionAuth, SessionKind, Status, User,
-    UserFilter, UserId, UserKey,
+    Actor, CreateUserRequest, Directory, LoginCheck, Onboarding, Role, SessionAuth, SessionKind,
+    StartSessionRequest, Status, UpdateUserRequest, User, UserFilter, UserId, UserKey,
 };
 use rosetta_dialect::{label_credential, read_body, BodyError, Limits};
 use serde::Serialize;
@@ -147,7 +147,12 @@ async fn login_inner(
     let positions = pick_positions(dir.memorable_len(&secrets)?);
     let data = serde_json::to_string(&positions).map_err(|_| KfError::internal())?;
     let (_, token) = dir
-        .start_session(&user, DIALECT_NAME, SessionKind::Temporary, Some(data))
+        .start_session(StartSessionRequest {
+            user: &user,
+            dialect: DIALECT_NAME,
+            kind: SessionKind::Temporary,
+            data: Some(data),
+        })
         .await?;
     let is_admin = dir.actor_for(&user, DIALECT_NAME).await?.admin;
     Ok(reply(
@@ -245,7 +250,12 @@ async fn complete_login_inner(
     }
     dir.login_succeeded(user.id).await?;
     let (_, token) = dir
-        .start_session(&user, DIALECT_NAME, SessionKind::Session, None)
+        .start_session(StartSessionRequest {
+            user: &user,
+            dialect: DIALECT_NAME,
+            kind: SessionKind::Session,
+            data: None,
+        })
         .await?;
     Ok(reply(
         format,
@@ -354,7 +364,11 @@ pub async fn create_user(
             require_admin(&actor)?;
             let body = wire::UserBody::read(&read_members(&req, payload, &limits).await?)?;
             let new = convert::new_user(body)?;
-            let user = dir.create_user(&actor, new, CreateOptions::PLAIN).await?;
+            let request = CreateUserRequest {
+                user: new,
+                onboarding: Onboarding::Plain,
+            };
+            let user = dir.create_user(&actor, request).await?;
             let location = format!("{}/{}", req.path().trim_end_matches('/'), user.id);
             let body = one_user(&dir, &roles, &user).await?;
             let mut resp = reply(format, StatusCode::CREATED, &body);
@@ -383,7 +397,12 @@ pub async fn update_user(
             let id = path_number(&number)?;
             let body = wire::UserBody::read(&read_members(&req, payload, &limits).await?)?;
             let patch = convert::patch(body, id)?;
-            let user = dir.update_user(&actor, UserId(id), patch, None).await?;
+            let request = UpdateUserRequest {
+                id: UserId(id),
+                patch,
+                expected_version: None,
+            };
+            let user = dir.update_user(&actor, request).await?;
             Ok(reply(
                 format,
                 StatusCode::OK,

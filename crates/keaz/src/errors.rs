@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use rosetta_core::{CoreError, UniqueField};
+use rosetta_dialect::wording;
 use serde::Serialize;
 
 /// One bad row of a CSV import. Rows are numbered as a spreadsheet shows them: the header is
@@ -134,7 +135,9 @@ pub fn keaz_field(canonical: &str) -> &str {
 impl From<CoreError> for KeazError {
     fn from(e: CoreError) -> Self {
         match e {
-            CoreError::Validation { field, message } => Self::invalid(keaz_field(field), message),
+            CoreError::Validation { field, problem } => {
+                Self::invalid(keaz_field(field.as_str()), wording::problem(&problem))
+            }
             CoreError::Conflict(UniqueField::Email | UniqueField::Username) => {
                 Self::duplicate("email is already taken in this company")
             }
@@ -147,7 +150,7 @@ impl From<CoreError> for KeazError {
                 "conflict",
                 "the user changed while this request ran; try again",
             ),
-            CoreError::Forbidden(why) => Self::forbidden(why),
+            CoreError::Forbidden(why) => Self::forbidden(wording::refusal(why)),
             CoreError::Unauthorized => Self::unauthorized("the token is unknown or has expired"),
             CoreError::Locked => {
                 Self::unauthorized("the account is locked after failed logins; try again later")

@@ -8,10 +8,12 @@ use actix_web::web::{self, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use rosetta_core::{
-    Actor, CoreError, CreateOptions, Directory, LoginCheck, NewBooking, RedeemOutcome, SessionKind,
-    Status, Timestamp, UserFilter, UserId, UserKey, UserPatch,
+    ActivateRequest, Actor, AddBookingRequest, CoreError, CreateUserRequest, CreateUsersRequest,
+    Directory, LoginCheck, Onboarding, PutAssetRequest, RedeemOutcome, SessionKind,
+    StartSessionRequest, Status, Timestamp, UpdateUserRequest, UserFilter, UserId, UserKey,
+    UserPatch,
 };
-use rosetta_dialect::{label_credential, media_type, read_body, BodyError, Limits};
+use rosetta_dialect::{label_credential, media_type, read_body, wording, BodyError, Limits};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -193,7 +195,12 @@ async fn login(
         LoginCheck::Ok(user, _) => {
             dir.login_succeeded(user.id).await?;
             let (_, token) = dir
-                .start_session(&user, DIALECT_NAME, SessionKind::Session, None)
+                .start_session(StartSessionRequest {
+                    user: &user,
+                    dialect: DIALECT_NAME,
+                    kind: SessionKind::Session,
+                    data: None,
+                })
                 .await?;
             label_credential(req, format!("user:{}", user.id));
             Ok(json(StatusCode::OK, &TokenHash { token }))
@@ -247,9 +254,11 @@ pub async fn create_user(req: HttpRequest, dir: Dir, limits: Lim, payload: Paylo
     let map = object(json_body(&req, payload, &limits).await?)?;
     let input = UserInput::from_json(&map)?;
     let new = convert::new_user(input, actor.tenant).map_err(convert::first_error)?;
-    let user = dir
-        .create_user(&actor, new, CreateOptions::ACTIVATION)
-        .await?;
+    let request = CreateUserRequest {
+        user: new,
+        onboarding: Onboarding::Activation { email: true },
+    };
+    let user = dir.create_user(&actor, request).await?;
     Ok(json(StatusCode::CREATED, &user_hash(&user)))
 }
 
@@ -261,7 +270,12 @@ pub async fn update_user(req: HttpRequest, dir: Dir, limits: Lim, payload: Paylo
     let input = UserInput::from_json(&map)?;
     let current = dir.get_user(&actor, UserKey::Id(id)).await?;
     let patch = convert::patch(input, actor.tenant, &current)?;
-    let user = dir.update_user(&actor, id, patch, None).await?;
+    let request = UpdateUserRequest {
+        id,
+        patch,
+        expected_version: None,
+    };
+    let user = dir.update_user(&actor, request).await?;
     Ok(json(StatusCode::OK, &user_hash(&user)))
 }
 
@@ -306,7 +320,12 @@ pub async fn put_perms(req: HttpRequest, dir: Dir, limits: Lim, payload: Payload
         perms: Some(perms),
         ..UserPatch::default()
     };
-    let user = dir.update_user(&actor, id, patch, None).await?;
+    let request = UpdateUserRequest {
+        id,
+        patch,
+        expected_version: None,
+    };
+    let user = dir.update_user(&actor, request).await?;
     Ok(json(StatusCode::OK, &user.perms))
 }
 
@@ -336,7 +355,12 @@ pub async fn put_license_types(
         license_types: Some(types),
         ..UserPatch::default()
     };
-    let user = dir.update_user(&actor, id, patch, None).await?;
+    let request = UpdateUserRequest {
+        id,
+        patch,
+        expected_version: None,
+    };
+    let user = dir.update_user(&actor, request).await?;
     Ok(json(StatusCode::OK, &user.license_types))
 }
 
@@ -379,7 +403,12 @@ pub async fn activate(req: HttpRequest, dir: Dir, limits: Lim, payload: Payload)
             .flatten(),
         Some(_) => return Err(KeazError::invalid("body", "must be a JSON object")),
     };
-    match dir.activate(DIALECT_NAME, &ticket, password).await? {
+    let request = ActivateRequest {
+        dialect: DIALECT_NAME,
+        ticket: &ticket,
+        password,
+    };
+    match dir.activate(request).await? {
         RedeemOutcome::Activated(user) => {
             label_credential(&req, format!("user:{}", user.id));
             Ok(json(StatusCode::OK, &user_hash(&user)))
@@ -409,15 +438,19 @@ pub async fn import_users(req: HttpRequest, dir: Dir, limits: Lim, payload: Payl
     let parsed =
         import::parse(&bytes, actor.tenant, |k| taken.contains(k)).map_err(KeazError::bad_rows)?;
     let rows = parsed.rows;
+    let request = CreateUsersRequest {
+        users: parsed.users,
+        onboarding: Onboarding::Activation { email: true },
+    };
     let users = dir
-        .create_users(&actor, parsed.users, CreateOptions::ACTIVATION)
+        .create_users(&actor, request)
         .await
         .map_err(|(index, e)| match (index.and_then(|i| rows.get(i)), e) {
-            (Some(&row), CoreError::Validation { field, message }) => {
+            (Some(&row), CoreError::Validation { field, problem }) => {
                 KeazError::bad_rows(vec![RowError {
                     row,
-                    field: keaz_field(field).to_owned(),
-                    message,
+                    field: keaz_field(field.as_str()).to_owned(),
+                    message: wording::problem(&problem),
                 }])
             }
             (_, e) => e.into(),
@@ -476,7 +509,12 @@ pub async fn put_asset(req: HttpRequest, dir: Dir, limits: Lim, payload: Payload
     if text.is_empty() || serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
         return Err(KeazError::invalid("body", "must be a JSON document"));
     }
-    let (asset, created) = dir.put_user_asset(&actor, id, &tag, text).await?;
+    let request = PutAssetRequest {
+        user: id,
+        tag: &tag,
+        data: text,
+    };
+    let (asset, created) = dir.put_user_asset(&actor, request).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -534,7 +572,15 @@ pub async fn add_booking(req: HttpRequest, dir: Dir, limits: Lim, payload: Paylo
     let start = parse_time("start", &field("start")?)?;
     let end = parse_time("end", &field("end")?)?;
     let booking = dir
-        .add_booking(&actor, id, NewBooking { asset, start, end })
+        .add_booking(
+            &actor,
+            AddBookingRequest {
+                user: id,
+                asset,
+                start,
+                end,
+            },
+        )
         .await?;
     Ok(json(StatusCode::CREATED, &booking_hash(&booking)))
 }

@@ -5,7 +5,8 @@ use actix_web::http::{header, Method};
 use actix_web::web::{self, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{
-    Actor, CoreError, CreateOptions, Directory, Principal, UserFilter, UserId, UserKey,
+    Actor, CoreError, CreateUserRequest, Directory, Onboarding, Principal, UpdateUserRequest,
+    UserFilter, UserId, UserKey,
 };
 use rosetta_dialect::{label_credential, media_type, read_body, Limits};
 
@@ -156,7 +157,11 @@ async fn add_user(
     let actor = authenticate(&req, &dir).await?;
     let body = user_body(&req, payload, &limits).await?;
     let new = convert::new_user(body)?;
-    let user = dir.create_user(&actor, new, CreateOptions::PLAIN).await?;
+    let request = CreateUserRequest {
+        user: new,
+        onboarding: Onboarding::Plain,
+    };
+    let user = dir.create_user(&actor, request).await?;
     Ok(json(
         actix_web::http::StatusCode::CREATED,
         &convert::user_out(&user),
@@ -184,7 +189,12 @@ async fn modify_user(
     let body = user_body(&req, payload, &limits).await?;
     let current = dir.get_user(&actor, UserKey::Id(id)).await?;
     let patch = convert::patch(body, current.status)?;
-    let user = dir.update_user(&actor, id, patch, None).await?;
+    let request = UpdateUserRequest {
+        id,
+        patch,
+        expected_version: None,
+    };
+    let user = dir.update_user(&actor, request).await?;
     Ok(json(
         actix_web::http::StatusCode::OK,
         &convert::user_out(&user),

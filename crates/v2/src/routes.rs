@@ -5,8 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::web::{self, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{
-    Actor, CreateOptions, Cursor, Directory, Notice, Principal, Status, TenantId, UserFilter,
-    UserId, UserKey,
+    Actor, CreateUserRequest, Cursor, Directory, Onboarding, Principal, Status, TenantId,
+    UserFilter, UserId, UserKey,
 };
 use rosetta_dialect::{label_credential, media_type, read_body, BodyError, Limits};
 
@@ -347,26 +347,20 @@ async fn create_user_inner(
     let input = body::user_input(members)?;
     let (new, flags) = convert::new_user(input, actor.tenant)?;
     let send = !flags.do_not_email;
-    let user = if flags.reset_password {
-        dir.create_user_with_reset(&actor, new, send).await?
+    let onboarding = if flags.reset_password {
+        Onboarding::Reset { email: send }
     } else {
-        let opts = match new.status {
-            Status::Active => CreateOptions {
-                ticket: false,
-                notice: if send { Notice::Welcome } else { Notice::None },
-            },
-            Status::Pending => CreateOptions {
-                ticket: true,
-                notice: if send {
-                    Notice::Activation
-                } else {
-                    Notice::None
-                },
-            },
-            Status::Inactive => CreateOptions::PLAIN,
-        };
-        dir.create_user(&actor, new, opts).await?
+        match new.status {
+            Status::Active if send => Onboarding::Welcome,
+            Status::Active | Status::Inactive => Onboarding::Plain,
+            Status::Pending => Onboarding::Activation { email: send },
+        }
     };
+    let request = CreateUserRequest {
+        user: new,
+        onboarding,
+    };
+    let user = dir.create_user(&actor, request).await?;
     Ok(UserResponse {
         user: Some(convert::user_to_wire(user)),
         response_status: None,

@@ -1,0 +1,74 @@
+//! How each table's rows are encoded, one file per table group: the row types (each
+//! `Insertable` once), their conversion to the core model, and the statements that insert
+//! them, which every write of that row goes through. Lists are JSON text and times are epoch
+//! milliseconds, which both backends store the same way.
+
+use chrono::DateTime;
+use rosetta_core::Timestamp;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+
+pub(crate) mod assets;
+pub(crate) mod audit;
+pub(crate) mod credentials;
+pub(crate) mod outbox;
+pub(crate) mod sessions;
+pub(crate) mod tenants;
+pub(crate) mod tickets;
+pub(crate) mod usage;
+pub(crate) mod users;
+
+pub(crate) fn millis(t: Timestamp) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(crate) fn from_millis(ms: i64) -> Result<Timestamp, StoreError> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("time {ms}")))
+}
+
+fn json<T: DeserializeOwned>(column: &str, text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn uuid(text: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(text).map_err(|e| StoreError::Corrupt(format!("uuid: {e}")))
+}
+
+/// SQLite's default `SQLITE_MAX_VARIABLE_NUMBER` (32766 since 3.32); PostgreSQL's protocol
+/// allows 65535. The smaller one serves both, with room to spare.
+const MAX_PARAMS: usize = 32_766;
+/// Rows per statement: past a few hundred rows, longer statements gain nothing.
+const MAX_ROWS: usize = 500;
+
+/// Rows of `columns` bound parameters each that one multi-row INSERT takes.
+pub(crate) fn rows_per_statement(columns: usize) -> usize {
+    (MAX_PARAMS / columns).clamp(1, MAX_ROWS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_stay_under_both_parameter_limits() {
+        for columns in [
+            users::USER_COLUMNS,
+            audit::AUDIT_COLUMNS,
+            tickets::TICKET_COLUMNS,
+            outbox::OUTBOX_COLUMNS,
+            1,
+            100_000,
+        ] {
+            let rows = rows_per_statement(columns);
+            assert!(rows >= 1);
+            assert!(rows * columns <= MAX_PARAMS || rows == 1);
+        }
+        assert_eq!(rows_per_statement(users::USER_COLUMNS), 500);
+    }
+}
