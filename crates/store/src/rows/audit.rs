@@ -41,8 +41,10 @@ impl AuditRow {
 
 /// An audit row to insert. Every audit row is written through this: beside a single change
 /// ([`AuditValues::insert`]) or many at once ([`insert_audits`]).
+// `treat_none_as_default_value = false` (though no column is optional): without it SQLite
+// cannot rule out a `DEFAULT` in a multi-row `VALUES`, and Diesel sends one statement per row.
 #[derive(Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub(crate) struct AuditValues<'a> {
     tenant_id: i64,
     actor: &'a str,

@@ -71,4 +71,65 @@ mod tests {
         }
         assert_eq!(rows_per_statement(users::USER_COLUMNS), 500);
     }
+
+    /// One statement for many rows, with every column bound, on both backends (Diesel falls
+    /// back to a statement per row on SQLite when a row could hold a `DEFAULT`). A macro: the
+    /// SQLite batch insert is a fragment only for its concrete statement type.
+    macro_rules! one_statement {
+        ($q:expr, $rows:expr, $columns:expr) => {{
+            let sqlite = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&$q).to_string();
+            assert_eq!(sqlite.matches("INSERT").count(), 1, "{sqlite}");
+            assert_eq!(sqlite.matches('?').count(), $rows * $columns, "{sqlite}");
+            let pg = diesel::debug_query::<diesel::pg::Pg, _>(&$q).to_string();
+            assert_eq!(pg.matches("INSERT").count(), 1, "{pg}");
+            assert!(pg.contains(&format!("${}", $rows * $columns)), "{pg}");
+            assert!(!pg.contains("DEFAULT"), "{pg}");
+        }};
+    }
+
+    #[test]
+    fn audit_ticket_and_outbox_rows_go_in_one_statement() {
+        use rosetta_core::{AuditAction, NewAudit, NewEmail, NewTicket, TenantId, UserId};
+
+        use crate::schema;
+
+        let now = chrono::Utc::now();
+        let audit = NewAudit {
+            tenant_id: TenantId(1),
+            actor: "cli".into(),
+            dialect: "keaz".into(),
+            action: AuditAction::Create,
+            user_id: UserId(0),
+            user_uuid: Uuid::new_v4(),
+            user_email: "a@example.com".into(),
+            at: now,
+        };
+        let audits: Vec<_> = (1..=3)
+            .map(|id| audit::AuditValues::new(&audit, id))
+            .collect();
+        let q = diesel::insert_into(schema::audit_log::table).values(&audits[..]);
+        one_statement!(q, 3, audit::AUDIT_COLUMNS);
+
+        let ticket = NewTicket {
+            token_hash: "h".into(),
+            expires_at: now,
+        };
+        let rows: Vec<_> = (1..=3)
+            .map(|id| tickets::TicketValues::new(TenantId(1), id, &ticket, now))
+            .collect();
+        let q = diesel::insert_into(schema::tickets::table).values(&rows[..]);
+        one_statement!(q, 3, tickets::TICKET_COLUMNS);
+
+        let email = NewEmail {
+            tenant_id: TenantId(1),
+            to: "a@example.com".into(),
+            subject: "s".into(),
+            body: "b".into(),
+        };
+        let rows: Vec<_> = (0..3)
+            .map(|_| outbox::OutboxValues::new(&email, now))
+            .collect();
+        let q = diesel::insert_into(schema::outbox::table).values(&rows[..]);
+        one_statement!(q, 3, outbox::OUTBOX_COLUMNS);
+    }
 }

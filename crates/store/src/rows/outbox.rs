@@ -9,8 +9,10 @@ use crate::error::StoreError;
 use crate::schema::outbox;
 
 /// A message to queue, due at once, written in the transaction of the change it tells of.
+// `treat_none_as_default_value = false` (though no column is optional): without it SQLite
+// cannot rule out a `DEFAULT` in a multi-row `VALUES`, and Diesel sends one statement per row.
 #[derive(Insertable)]
-#[diesel(table_name = outbox)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
 pub(crate) struct OutboxValues<'a> {
     tenant_id: i64,
     to_addr: &'a str,

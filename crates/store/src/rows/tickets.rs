@@ -9,8 +9,10 @@ use crate::error::StoreError;
 use crate::schema::tickets;
 
 /// A ticket row to insert, for a new user or in place of the user's open tickets.
+// `treat_none_as_default_value = false` (though no column is optional): without it SQLite
+// cannot rule out a `DEFAULT` in a multi-row `VALUES`, and Diesel sends one statement per row.
 #[derive(Insertable)]
-#[diesel(table_name = tickets)]
+#[diesel(table_name = tickets, treat_none_as_default_value = false)]
 pub(crate) struct TicketValues<'a> {
     tenant_id: i64,
     user_id: i64,
