@@ -14,7 +14,7 @@ use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
 use crate::rows::audit::{insert_audits, AuditValues};
 use crate::rows::millis;
-use crate::rows::users::{insert_user_rows, NewUserRow};
+use crate::rows::user_values::{insert_user_rows, NewUserRow};
 
 /// One user to load: the record as the core would build it, and its secret columns.
 #[derive(Clone)]

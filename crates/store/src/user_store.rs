@@ -16,9 +16,8 @@ use crate::error::StoreError;
 use crate::rows::audit::{insert_audits, AuditValues};
 use crate::rows::outbox::{insert_emails, OutboxValues};
 use crate::rows::tickets::{insert_tickets, TicketValues};
-use crate::rows::users::{
-    insert_user_rows, load_user, user_by_id, NewUserRow, UserRow, UserValues, USER_COLUMNS,
-};
+use crate::rows::user_values::{insert_user_rows, NewUserRow, UserValues, USER_COLUMNS};
+use crate::rows::users::{load_user, user_by_id, UserRow};
 use crate::rows::{millis, rows_per_statement};
 use crate::schema::{sessions, tickets, users};
 

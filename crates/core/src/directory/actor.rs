@@ -1,7 +1,7 @@
 //! Who is asking, and what MAPPING.md lets them do.
 
-use super::Directory;
-use crate::error::CoreResult;
+use super::service::Directory;
+use crate::error::{CoreError, CoreResult, Refusal};
 use crate::ids::{TenantId, UserId};
 use crate::model::{Role, User};
 
@@ -59,6 +59,15 @@ impl Actor {
             Principal::Credential(id) => format!("credential:{id}"),
             Principal::IntegrationKey => "integration-key".into(),
             Principal::Cli => "cli".into(),
+        }
+    }
+
+    /// `Forbidden` unless the actor may create, change and delete users.
+    pub(super) fn require_admin(&self) -> CoreResult<()> {
+        if self.admin {
+            Ok(())
+        } else {
+            Err(CoreError::Forbidden(Refusal::NotAdmin))
         }
     }
 

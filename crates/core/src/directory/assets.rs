@@ -1,6 +1,8 @@
 //! keaz assets and bookings, kept per user.
 
-use super::{now, Actor, AddBookingRequest, Directory, PutAssetRequest};
+use super::actor::Actor;
+use super::requests::{AddBookingRequest, PutAssetRequest};
+use super::service::{now, Directory};
 use crate::error::{CoreError, CoreResult, Field, Problem};
 use crate::ids::UserId;
 use crate::model::{Asset, Booking, NewBooking, Timestamp};
@@ -29,7 +31,7 @@ impl Directory {
         request: PutAssetRequest<'_>,
     ) -> CoreResult<(Asset, bool)> {
         let PutAssetRequest { user, tag, data } = request;
-        Self::require_admin(actor)?;
+        actor.require_admin()?;
         let tag = AssetTag::parse(tag)?;
         let asset = NewAsset {
             tag: tag.as_str().to_owned(),
@@ -51,7 +53,7 @@ impl Directory {
             start,
             end,
         } = request;
-        Self::require_admin(actor)?;
+        actor.require_admin()?;
         let asset = asset.trim();
         if asset.is_empty() || asset.chars().count() > BOOKING_ASSET_MAX {
             return Err(CoreError::invalid(

@@ -1,6 +1,7 @@
 //! Machine credentials and v2 integration keys, and the short memory of ones that verified.
 
-use super::{now, CreateCredentialRequest, Directory};
+use super::requests::CreateCredentialRequest;
+use super::service::{now, Directory};
 use crate::crypto;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::TenantId;

@@ -1,6 +1,6 @@
 //! Logins: the password check with its lockout, and the memorable word's letters.
 
-use super::{after, now, Directory};
+use super::service::{after, now, Directory};
 use crate::crypto;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{TenantId, UserId};

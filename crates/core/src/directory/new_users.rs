@@ -3,9 +3,11 @@
 //! [`Directory::new_user_write`], so its audit row, ticket, messages and secrets are made in one
 //! place.
 
+use super::actor::Actor;
+use super::requests::{CreateUserRequest, CreateUsersRequest, Onboarding};
+use super::service::{now, Directory};
 use super::tenants::check_role;
 use super::user_input::ParsedUser;
-use super::{now, Actor, CreateUserRequest, CreateUsersRequest, Directory, Onboarding};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::UserId;
 use crate::model::{AuditAction, Tenant, User};
@@ -17,7 +19,7 @@ impl Directory {
             mut user,
             onboarding,
         } = request;
-        Self::require_admin(actor)?;
+        actor.require_admin()?;
         if let Onboarding::Reset { .. } = onboarding {
             user.password_expired = true;
         }
@@ -41,7 +43,7 @@ impl Directory {
         request: CreateUsersRequest,
     ) -> Result<Vec<User>, (Option<usize>, CoreError)> {
         let CreateUsersRequest { users, onboarding } = request;
-        Self::require_admin(actor).map_err(|e| (None, e))?;
+        actor.require_admin().map_err(|e| (None, e))?;
         let tenant = self.tenant(actor.tenant).await.map_err(|e| (None, e))?;
         let roles = self
             .store

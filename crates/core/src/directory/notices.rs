@@ -1,6 +1,7 @@
 //! What a user is sent: activation tickets and the emails that carry them, and the welcome.
 
-use super::{after, Directory, Onboarding};
+use super::requests::Onboarding;
+use super::service::{after, Directory};
 use crate::crypto;
 use crate::model::{NewEmail, NewTicket, Status, Tenant, UserRecord};
 

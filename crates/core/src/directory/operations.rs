@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::Directory;
+use super::service::Directory;
 use crate::error::CoreResult;
 use crate::model::{OutboxEmail, Timestamp, UsageCount};
 use crate::store::Store;

@@ -1,11 +1,16 @@
 //! What a dialect asks the directory to write, one struct per write (as lldap's
 //! `CreateUserRequest`). Unvalidated: the directory parses each into the core's types once.
 
+use std::fmt;
+
 use uuid::Uuid;
 
 use crate::error::CoreResult;
 use crate::ids::{Names, UserId};
 use crate::model::{Device, Profile, SessionKind, Status, Timestamp, User};
+
+/// What `Debug` shows of a secret that was sent.
+const REDACTED: &str = "<redacted>";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameInput {
@@ -22,8 +27,9 @@ impl NameInput {
     }
 }
 
-/// A user as a dialect asks for it to be created.
-#[derive(Debug, Clone)]
+/// A user as a dialect asks for it to be created. Its `Debug` shows no password or memorable
+/// word.
+#[derive(Clone)]
 pub struct NewUser {
     pub username: Option<String>,
     pub email: String,
@@ -71,8 +77,54 @@ impl NewUser {
     }
 }
 
+impl fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            username,
+            email,
+            name,
+            password,
+            memorable_word,
+            status,
+            role_number,
+            perms,
+            website_role,
+            default_account_id,
+            external_id,
+            profile,
+            license_types,
+            branch_ids,
+            groups,
+            folders,
+            devices,
+            password_expired,
+        } = self;
+        f.debug_struct("NewUser")
+            .field("username", username)
+            .field("email", email)
+            .field("name", name)
+            .field("password", &password.as_ref().map(|_| REDACTED))
+            .field("memorable_word", &memorable_word.as_ref().map(|_| REDACTED))
+            .field("status", status)
+            .field("role_number", role_number)
+            .field("perms", perms)
+            .field("website_role", website_role)
+            .field("default_account_id", default_account_id)
+            .field("external_id", external_id)
+            .field("profile", profile)
+            .field("license_types", license_types)
+            .field("branch_ids", branch_ids)
+            .field("groups", groups)
+            .field("folders", folders)
+            .field("devices", devices)
+            .field("password_expired", password_expired)
+            .finish()
+    }
+}
+
 /// A partial update: `None` leaves a field as it is. Nullable fields take `Some(None)` to clear.
-#[derive(Debug, Clone, Default)]
+/// Its `Debug` shows no password or memorable word.
+#[derive(Clone, Default)]
 pub struct UserPatch {
     pub username: Option<String>,
     pub email: Option<String>,
@@ -92,6 +144,51 @@ pub struct UserPatch {
     pub folders: Option<Vec<Uuid>>,
     pub devices: Option<Vec<Device>>,
     pub password_expired: Option<bool>,
+}
+
+impl fmt::Debug for UserPatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            username,
+            email,
+            name,
+            password,
+            memorable_word,
+            status,
+            role_number,
+            perms,
+            website_role,
+            default_account_id,
+            external_id,
+            profile,
+            license_types,
+            branch_ids,
+            groups,
+            folders,
+            devices,
+            password_expired,
+        } = self;
+        f.debug_struct("UserPatch")
+            .field("username", username)
+            .field("email", email)
+            .field("name", name)
+            .field("password", &password.as_ref().map(|_| REDACTED))
+            .field("memorable_word", &memorable_word.as_ref().map(|_| REDACTED))
+            .field("status", status)
+            .field("role_number", role_number)
+            .field("perms", perms)
+            .field("website_role", website_role)
+            .field("default_account_id", default_account_id)
+            .field("external_id", external_id)
+            .field("profile", profile)
+            .field("license_types", license_types)
+            .field("branch_ids", branch_ids)
+            .field("groups", groups)
+            .field("folders", folders)
+            .field("devices", devices)
+            .field("password_expired", password_expired)
+            .finish()
+    }
 }
 
 /// What a new user is given besides its row: an activation ticket, a message through the
@@ -178,4 +275,30 @@ pub struct AddBookingRequest {
     pub asset: String,
     pub start: Timestamp,
     pub end: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let mut new = NewUser::new("jo@example.com", NameInput::Full("Jo".into()));
+        new.password = Some("hunter22".into());
+        new.memorable_word = Some("aardvark".into());
+        let patch = UserPatch {
+            password: Some("hunter22".into()),
+            memorable_word: Some("aardvark".into()),
+            ..UserPatch::default()
+        };
+        let shown = format!("{new:?} {patch:?}");
+        assert!(
+            shown.contains("jo@example.com") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("hunter22") && !shown.contains("aardvark"),
+            "{shown}"
+        );
+    }
 }

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use super::{after, now, Actor, Directory, StartSessionRequest};
+use super::actor::Actor;
+use super::requests::StartSessionRequest;
+use super::service::{after, now, Directory};
 use crate::crypto;
 use crate::error::CoreResult;
 use crate::ids::UserId;

@@ -1,6 +1,6 @@
 //! Tenants and their role catalogues.
 
-use super::{now, Directory};
+use super::service::{now, Directory};
 use crate::crypto;
 use crate::error::{CoreError, CoreResult, Field, Problem};
 use crate::ids::TenantId;

@@ -1,6 +1,8 @@
 //! Activation: checking and redeeming tickets, and issuing new ones.
 
-use super::{now, ActivateRequest, Actor, Directory, ResetTicketRequest};
+use super::actor::Actor;
+use super::requests::{ActivateRequest, ResetTicketRequest};
+use super::service::{now, Directory};
 use crate::crypto;
 use crate::error::{CoreError, CoreResult, Field, Problem};
 use crate::ids::UserId;
@@ -42,7 +44,7 @@ impl Directory {
 
     /// A new ticket for a pending user (or one whose password was reset); the old one is void.
     pub async fn resend_activation(&self, actor: &Actor, id: UserId) -> CoreResult<()> {
-        Self::require_admin(actor)?;
+        actor.require_admin()?;
         let user = self.get_user(actor, UserKey::Id(id)).await?;
         if user.status != Status::Pending && !user.password_expired {
             return Err(CoreError::invalid(Field::Status, Problem::NotPending));
@@ -57,7 +59,7 @@ impl Directory {
         request: ResetTicketRequest,
     ) -> CoreResult<()> {
         let ResetTicketRequest { user, send_email } = request;
-        Self::require_admin(actor)?;
+        actor.require_admin()?;
         let user = self.get_user(actor, UserKey::Id(user)).await?;
         self.replace_ticket(actor, &user, send_email).await
     }

@@ -3,8 +3,10 @@
 
 use uuid::Uuid;
 
+use super::actor::Actor;
+use super::requests::{NewUser, UserPatch};
+use super::service::Directory;
 use super::tenants::check_role;
-use super::{Actor, Directory, NewUser, UserPatch};
 use crate::crypto;
 use crate::error::{CoreError, CoreResult, Field, Problem, Refusal};
 use crate::ids::{Email, Username};

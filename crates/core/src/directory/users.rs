@@ -2,8 +2,10 @@
 
 use uuid::Uuid;
 
+use super::actor::Actor;
+use super::requests::UpdateUserRequest;
+use super::service::{now, Directory};
 use super::user_input::ParsedUser;
-use super::{now, Actor, Directory, UpdateUserRequest};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{Email, TenantId, UserId};
 use crate::model::{
@@ -76,7 +78,7 @@ impl Directory {
             patch,
             expected_version,
         } = request;
-        Self::require_admin(actor)?;
+        actor.require_admin()?;
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -115,7 +117,7 @@ impl Directory {
     }
 
     pub async fn delete_user(&self, actor: &Actor, id: UserId) -> CoreResult<()> {
-        Self::require_admin(actor)?;
+        actor.require_admin()?;
         let current = self.get_user(actor, UserKey::Id(id)).await?;
         let audit = Self::audit(actor, AuditAction::Delete, id, current.uuid, &current.email);
         if self.store.delete_user(actor.tenant, id, audit).await? {

@@ -1,6 +1,6 @@
 //! keaz assets and bookings.
 
-use super::Timestamp;
+use super::time::Timestamp;
 use crate::ids::UserId;
 
 /// A keaz asset: a JSON document a client stored under a tag for one user. The core keeps the

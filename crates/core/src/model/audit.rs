@@ -3,7 +3,7 @@
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::Timestamp;
+use super::time::Timestamp;
 use crate::ids::{TenantId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

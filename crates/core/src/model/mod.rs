@@ -2,12 +2,11 @@
 //! secret: password hashes and encrypted memorable words live in [`UserSecrets`], which the
 //! dialects never see, so serialising a [`User`] cannot leak one.
 
-use chrono::{DateTime, Utc};
-
 mod asset;
 mod audit;
 mod outbox;
 mod tenant;
+mod time;
 mod tokens;
 mod user;
 
@@ -15,10 +14,9 @@ pub use asset::{Asset, Booking, NewBooking};
 pub use audit::{AuditAction, AuditRecord, NewAudit};
 pub use outbox::{NewEmail, OutboxEmail, UsageCount};
 pub use tenant::{default_roles, Credential, Role, Tenant, DEFAULT_ROLE};
+pub use time::Timestamp;
 pub use tokens::{NewSession, NewTicket, Session, SessionKind};
 pub use user::{
     Cursor, Device, Page, Profile, SecretChange, Status, User, UserFilter, UserKey, UserRecord,
     UserSecrets,
 };
-
-pub type Timestamp = DateTime<Utc>;

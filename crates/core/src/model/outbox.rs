@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::Timestamp;
+use super::time::Timestamp;
 use crate::ids::TenantId;
 
 /// A message for the outbox, written in the same transaction as the change that causes it.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Timestamp;
+use super::time::Timestamp;
 use crate::ids::TenantId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,6 +1,6 @@
 //! Login sessions and activation tickets: tokens a user holds, of which only hashes are kept.
 
-use super::Timestamp;
+use super::time::Timestamp;
 use crate::ids::{TenantId, UserId};
 
 /// A login session (kashflow, keaz). `kind` tells a one-use temporary token from a session.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::Timestamp;
+use super::time::Timestamp;
 use crate::ids::{Email, Names, TenantId, UserId, Username};
 use crate::tags::PermName;
 

@@ -18,6 +18,7 @@ pub(crate) mod sessions;
 pub(crate) mod tenants;
 pub(crate) mod tickets;
 pub(crate) mod usage;
+pub(crate) mod user_values;
 pub(crate) mod users;
 
 pub(crate) fn millis(t: Timestamp) -> i64 {
@@ -58,7 +59,7 @@ mod tests {
     #[test]
     fn statements_stay_under_both_parameter_limits() {
         for columns in [
-            users::USER_COLUMNS,
+            user_values::USER_COLUMNS,
             audit::AUDIT_COLUMNS,
             tickets::TICKET_COLUMNS,
             outbox::OUTBOX_COLUMNS,
@@ -69,7 +70,7 @@ mod tests {
             assert!(rows >= 1);
             assert!(rows * columns <= MAX_PARAMS || rows == 1);
         }
-        assert_eq!(rows_per_statement(users::USER_COLUMNS), 500);
+        assert_eq!(rows_per_statement(user_values::USER_COLUMNS), 500);
     }
 
     /// One statement for many rows, with every column bound, on both backends (Diesel falls
