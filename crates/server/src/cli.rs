@@ -346,6 +346,7 @@ fn explain(e: CoreError) -> String {
         CoreError::Conflict(UniqueField::ExternalId) => {
             "that external id is already taken in this tenant".into()
         }
+        CoreError::Forbidden(refusal) => format!("forbidden: {}", wording::refusal(refusal)),
         other => one_line(&other.to_string()),
     }
 }
