@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use rosetta_core::crypto::{self, MemorableCipher};
 use rosetta_core::{
-    Actor, CreateOptions, Email, NameInput, Names, NewUser, Profile, SecretChange, Status,
-    TenantId, UserId, UserRecord, Username,
+    Actor, CreateCredentialRequest, CreateUserRequest, Email, NameInput, Names, NewUser,
+    Onboarding, Profile, SecretChange, Status, TenantId, TenantStore, UserId, UserRecord, Username,
 };
 use rosetta_server::Config;
 use rosetta_store::{BulkAudit, BulkUser, DieselStore};
@@ -207,7 +207,11 @@ async fn run(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("tenant: {e}"))?;
     let (_, usr_token) = directory
-        .create_credential(tenant.id, "usr", Some("bench"))
+        .create_credential(CreateCredentialRequest {
+            tenant: tenant.id,
+            dialect: "usr",
+            name: Some("bench"),
+        })
         .await
         .map_err(|e| format!("credential: {e}"))?;
     let cli = Actor::cli(tenant.id);
@@ -222,7 +226,13 @@ async fn run(args: Args) -> Result<(), String> {
     admin.role_number = Some(6);
     admin.perms = vec!["admin".into(), "keaz".into()];
     let admin = directory
-        .create_user(&cli, admin, CreateOptions::PLAIN)
+        .create_user(
+            &cli,
+            CreateUserRequest {
+                user: admin,
+                onboarding: Onboarding::Plain,
+            },
+        )
         .await
         .map_err(|e| format!("administrator: {e}"))?;
 
@@ -247,8 +257,7 @@ async fn run(args: Args) -> Result<(), String> {
     let verify_time = verify_times[1];
     let secret = match &config.security.secret_key {
         Some(k) => k.clone(),
-        None => directory
-            .store()
+        None => store
             .setting_get_or_init("secret_key", crypto::random_token())
             .await
             .map_err(|e| e.to_string())?,

@@ -1,5 +1,8 @@
-//! The core's one error type. Dialects map each variant to their own envelope; nothing here
-//! ever carries a password, a hash or a memorable word.
+//! The core's one error type. It names what went wrong by code (which field, which rule, what
+//! was refused) and carries no English for the wire: each dialect words it in its own envelope.
+//! Nothing here ever carries a password, a hash or a memorable word.
+
+use std::fmt;
 
 use thiserror::Error;
 
@@ -21,22 +24,128 @@ impl UniqueField {
     }
 }
 
+/// A canonical field (MAPPING.md) a validation failure names; dialects rename it to their own
+/// member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// A tenant's or a role's name.
+    Name,
+    Username,
+    Email,
+    FullName,
+    FirstName,
+    LastName,
+    Password,
+    MemorableWord,
+    Status,
+    RoleNumber,
+    Perms,
+    Profile,
+    /// A keaz asset's tag.
+    Tag,
+    /// A booking's asset name, start and end.
+    Asset,
+    Start,
+    End,
+}
+
+impl Field {
+    /// The canonical name of MAPPING.md.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Username => "username",
+            Self::Email => "email",
+            Self::FullName => "full_name",
+            Self::FirstName => "first_name",
+            Self::LastName => "last_name",
+            Self::Password => "password",
+            Self::MemorableWord => "memorable_word",
+            Self::Status => "status",
+            Self::RoleNumber => "role_number",
+            Self::Perms => "perms",
+            Self::Profile => "profile",
+            Self::Tag => "tag",
+            Self::Asset => "asset",
+            Self::Start => "start",
+            Self::End => "end",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which rule a value broke, with what the rule needs to be worded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Empty,
+    NotEmail,
+    /// Over `max` characters, or holding a control character.
+    NotPrintable {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    /// Not `min` to `max` characters.
+    Length {
+        min: usize,
+        max: usize,
+    },
+    /// A permission name outside `[a-z0-9_-]{1,max}`; `name` is what was sent (never a secret).
+    NotPermName {
+        name: String,
+        max: usize,
+    },
+    /// An asset tag outside 1 to `max` of `A-Z a-z 0-9 _ - . :`.
+    NotAssetTag {
+        max: usize,
+    },
+    /// One of the profile's free text fields is over `max` characters.
+    ProfileTooLong {
+        max: usize,
+    },
+    UnknownRole {
+        number: i32,
+    },
+    /// Must come after the other field's value.
+    NotAfter {
+        other: Field,
+    },
+    /// The user is not waiting for activation.
+    NotPending,
+}
+
+/// What an actor was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Only an administrator may create, change or delete users.
+    NotAdmin,
+    /// Only a `keaz` user may give `keaz`.
+    GrantKeaz,
+    /// Only an `admin` or `keaz` user may give `admin`.
+    GrantAdmin,
+}
+
 #[derive(Debug, Error)]
 pub enum CoreError {
-    /// Canonical field name (see MAPPING.md); dialects rename it to their own member.
-    #[error("{field} {message}")]
-    Validation {
-        field: &'static str,
-        message: String,
-    },
+    #[error("invalid {field}: {problem:?}")]
+    Validation { field: Field, problem: Problem },
     #[error("{} is already taken", .0.as_str())]
     Conflict(UniqueField),
     #[error("not found")]
     NotFound,
     #[error("the record changed since it was read (now at version {current})")]
     VersionConflict { current: i64 },
-    #[error("forbidden: {0}")]
-    Forbidden(String),
+    #[error("forbidden: {0:?}")]
+    Forbidden(Refusal),
     #[error("unauthorized")]
     Unauthorized,
     #[error("account locked")]
@@ -44,16 +153,14 @@ pub enum CoreError {
     /// The database could not be reached or answered with an error; the text is for logs only.
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// The text is for logs only.
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 impl CoreError {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Validation {
-            field,
-            message: message.into(),
-        }
+    pub fn invalid(field: Field, problem: Problem) -> Self {
+        Self::Validation { field, problem }
     }
 
     /// Whether the client should see a 5xx (and the details stay in the log).

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::error::CoreError;
+use crate::error::{CoreError, Field, Problem};
 
 /// A tenant (a company in keaz, `CompanyId` in v2). Every credential belongs to exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ impl Email {
         if ok && raw.len() <= 254 {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(CoreError::invalid("email", "is not a valid email address"))
+            Err(CoreError::invalid(Field::Email, Problem::NotEmail))
         }
     }
 
@@ -91,13 +91,10 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, CoreError> {
         let raw = raw.trim();
         if raw.is_empty() {
-            return Err(CoreError::invalid("username", "must not be empty"));
+            return Err(CoreError::invalid(Field::Username, Problem::Empty));
         }
-        if raw.chars().count() > 255 || raw.chars().any(char::is_control) {
-            return Err(CoreError::invalid(
-                "username",
-                "must be at most 255 printable characters",
-            ));
+        if !printable(raw) {
+            return Err(CoreError::invalid(Field::Username, NOT_PRINTABLE));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -137,9 +134,9 @@ impl Names {
     pub fn from_full(full: &str) -> Result<Self, CoreError> {
         let full = full.trim();
         if full.is_empty() {
-            return Err(CoreError::invalid("full_name", "must not be empty"));
+            return Err(CoreError::invalid(Field::FullName, Problem::Empty));
         }
-        check_name_len("full_name", full)?;
+        check_name_len(Field::FullName, full)?;
         let (first, last) = match full.split_once(char::is_whitespace) {
             Some((first, rest)) => (first.to_owned(), rest.trim().to_owned()),
             None => (full.to_owned(), String::new()),
@@ -155,10 +152,10 @@ impl Names {
     pub fn from_parts(first: &str, last: &str) -> Result<Self, CoreError> {
         let (first, last) = (first.trim(), last.trim());
         if first.is_empty() && last.is_empty() {
-            return Err(CoreError::invalid("first_name", "must not be empty"));
+            return Err(CoreError::invalid(Field::FirstName, Problem::Empty));
         }
-        check_name_len("first_name", first)?;
-        check_name_len("last_name", last)?;
+        check_name_len(Field::FirstName, first)?;
+        check_name_len(Field::LastName, last)?;
         let full = match (first.is_empty(), last.is_empty()) {
             (false, false) => format!("{first} {last}"),
             (true, _) => last.to_owned(),
@@ -172,14 +169,20 @@ impl Names {
     }
 }
 
-fn check_name_len(field: &'static str, value: &str) -> Result<(), CoreError> {
-    if value.chars().count() > 255 || value.chars().any(char::is_control) {
-        return Err(CoreError::invalid(
-            field,
-            "must be at most 255 printable characters",
-        ));
+/// Names and login names: at most this many characters, none of them a control character.
+const NAME_MAX: usize = 255;
+const NOT_PRINTABLE: Problem = Problem::NotPrintable { max: NAME_MAX };
+
+fn printable(value: &str) -> bool {
+    value.chars().count() <= NAME_MAX && !value.chars().any(char::is_control)
+}
+
+fn check_name_len(field: Field, value: &str) -> Result<(), CoreError> {
+    if printable(value) {
+        Ok(())
+    } else {
+        Err(CoreError::invalid(field, NOT_PRINTABLE))
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,18 +1,28 @@
 #![doc = include_str!("../README.md")]
 
 pub mod crypto;
+pub mod directory;
 pub mod error;
 pub mod ids;
 pub mod model;
 mod recent;
-pub mod service;
+pub mod secrets;
 pub mod store;
+pub mod tags;
 
-pub use error::{CoreError, CoreResult, UniqueField};
+pub use directory::{
+    ActivateRequest, Actor, AddBookingRequest, CreateCredentialRequest, CreateUserRequest,
+    CreateUsersRequest, Directory, LoginCheck, NameInput, NewUser, Onboarding, Outbox, Principal,
+    PutAssetRequest, ResetTicketRequest, SessionAuth, Settings, StartSessionRequest,
+    UpdateUserRequest, Usage, UserPatch,
+};
+pub use error::{CoreError, CoreResult, Field, Problem, Refusal, UniqueField};
 pub use ids::{Email, Names, TenantId, UserId, Username};
 pub use model::*;
-pub use service::{
-    Actor, CreateOptions, Directory, LoginCheck, NameInput, NewUser, Notice, Principal,
-    SessionAuth, Settings, UserPatch,
+pub use secrets::{MemorableWord, Password};
+pub use store::{
+    AssetStore, AuditStore, CredentialStore, LoginStore, NewAsset, NewCredential, NewTenant,
+    NewUserWrite, OutboxStore, Redeem, RedeemOutcome, SessionStore, Store, TenantStore,
+    TicketReplace, TicketStore, UsageStore, UserListStore, UserStore, UserUpdateWrite,
 };
-pub use store::{Redeem, RedeemOutcome, Store};
+pub use tags::{AssetTag, PermName};

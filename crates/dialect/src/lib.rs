@@ -7,6 +7,7 @@ pub mod members;
 pub mod path;
 mod reply;
 mod table;
+pub mod wording;
 pub mod xml;
 
 use actix_web::{HttpMessage, HttpRequest};

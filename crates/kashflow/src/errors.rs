@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, UniqueField};
-use rosetta_dialect::{BodyError, DialectError};
+use rosetta_dialect::{wording, BodyError, DialectError};
 
 use crate::format::Format;
 use crate::reply::write;
@@ -180,10 +180,10 @@ pub fn member(field: &str) -> &str {
 impl From<CoreError> for KfError {
     fn from(e: CoreError) -> Self {
         match e {
-            CoreError::Validation { field, message } => Self::validation(format!(
+            CoreError::Validation { field, problem } => Self::validation(format!(
                 "{} {}.",
-                member(field),
-                message.trim_end_matches('.')
+                member(field.as_str()),
+                wording::problem(&problem).trim_end_matches('.')
             )),
             CoreError::Conflict(UniqueField::Username) => Self::new(
                 StatusCode::CONFLICT,
@@ -228,14 +228,16 @@ impl From<CoreError> for KfError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rosetta_core::{Field, Problem};
 
     #[test]
     fn core_fields_are_named_as_kashflow_spells_them() {
         let e: KfError =
-            CoreError::invalid("memorable_word", "must be at least 3 characters").into();
+            CoreError::invalid(Field::MemorableWord, Problem::TooShort { min: 3 }).into();
         assert_eq!(e.status, StatusCode::BAD_REQUEST);
         assert_eq!(e.message, "MemorableWord must be at least 3 characters.");
-        let e: KfError = CoreError::invalid("role_number", "9 is not a role of this tenant").into();
+        let e: KfError =
+            CoreError::invalid(Field::RoleNumber, Problem::UnknownRole { number: 9 }).into();
         assert_eq!(e.message, "RoleNumber 9 is not a role of this tenant.");
         let e: KfError = CoreError::Conflict(UniqueField::Email).into();
         assert_eq!((e.status, e.code), (StatusCode::CONFLICT, "DuplicateEmail"));

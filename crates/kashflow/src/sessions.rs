@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use rand::seq::index::sample;
-use rosetta_core::{Directory, LoginCheck, SessionAuth, SessionKind, Status, UserKey};
+use rosetta_core::{
+    Directory, LoginCheck, SessionAuth, SessionKind, StartSessionRequest, Status, UserKey,
+};
 use rosetta_dialect::{label_credential, Limits};
 
 use crate::auth::{KfSession, DIALECT_NAME};
@@ -53,7 +55,12 @@ pub async fn login(
     let positions = pick_positions(dir.memorable_len(&secrets)?);
     let data = serde_json::to_string(&positions).map_err(|_| KfError::internal())?;
     let (_, token) = dir
-        .start_session(&user, DIALECT_NAME, SessionKind::Temporary, Some(data))
+        .start_session(StartSessionRequest {
+            user: &user,
+            dialect: DIALECT_NAME,
+            kind: SessionKind::Temporary,
+            data: Some(data),
+        })
         .await?;
     let is_admin = dir.actor_for(&user, DIALECT_NAME).await?.admin;
     Ok(Reply::ok(TemporaryTokenResponse {
@@ -133,7 +140,12 @@ pub async fn complete_login(
     }
     dir.login_succeeded(user.id).await?;
     let (_, token) = dir
-        .start_session(&user, DIALECT_NAME, SessionKind::Session, None)
+        .start_session(StartSessionRequest {
+            user: &user,
+            dialect: DIALECT_NAME,
+            kind: SessionKind::Session,
+            data: None,
+        })
         .await?;
     Ok(Reply::ok(SessionTokenResponse {
         session_token: token,

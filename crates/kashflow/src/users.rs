@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
-use rosetta_core::{CreateOptions, Directory, Role, SessionAuth, User, UserFilter, UserId};
+use rosetta_core::{
+    CreateUserRequest, Directory, Onboarding, Role, SessionAuth, UpdateUserRequest, User,
+    UserFilter, UserId,
+};
 use rosetta_dialect::path::{number, NumberRule};
 use rosetta_dialect::{Admin, Limits};
 
@@ -79,7 +82,11 @@ pub async fn create_user(
 ) -> Result<Reply<wire::User>, KfError> {
     let body = UserBody::read(&read_members(&req, payload, &limits).await?)?;
     let new = convert::new_user(body)?;
-    let user = dir.create_user(&actor, new, CreateOptions::PLAIN).await?;
+    let request = CreateUserRequest {
+        user: new,
+        onboarding: Onboarding::Plain,
+    };
+    let user = dir.create_user(&actor, request).await?;
     let location = format!("{}/{}", req.path().trim_end_matches('/'), user.id);
     Ok(Reply::created(
         one_user(&dir, &roles, &user).await?,
@@ -98,7 +105,12 @@ pub async fn update_user(
     let id = user_id(&number)?;
     let body = UserBody::read(&read_members(&req, payload, &limits).await?)?;
     let patch = convert::patch(body, id.0)?;
-    let user = dir.update_user(&actor, id, patch, None).await?;
+    let request = UpdateUserRequest {
+        id,
+        patch,
+        expected_version: None,
+    };
+    let user = dir.update_user(&actor, request).await?;
     Ok(Reply::ok(one_user(&dir, &roles, &user).await?))
 }
 

@@ -3,7 +3,7 @@
 
 use actix_web::web::{Data, Payload};
 use actix_web::HttpRequest;
-use rosetta_core::{Directory, RedeemOutcome};
+use rosetta_core::{ActivateRequest, Directory, RedeemOutcome};
 use rosetta_dialect::{label_credential, JsonReply, Limits};
 use serde_json::Value;
 
@@ -44,7 +44,12 @@ pub async fn activate(
         Some(Value::Object(map)) => member(&map, PASSWORD)?,
         Some(_) => return Err(KeazError::invalid("body", "must be a JSON object")),
     };
-    match dir.activate(DIALECT_NAME, &ticket, password).await? {
+    let request = ActivateRequest {
+        dialect: DIALECT_NAME,
+        ticket: &ticket,
+        password,
+    };
+    match dir.activate(request).await? {
         RedeemOutcome::Activated(user) => {
             label_credential(&req, format!("user:{}", user.id));
             Ok(JsonReply::ok(user_hash(&user)))

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Payload};
 use actix_web::HttpRequest;
-use rosetta_core::Directory;
+use rosetta_core::{Directory, PutAssetRequest};
 use rosetta_dialect::body::media_type;
 use rosetta_dialect::{Admin, Limits};
 
@@ -75,7 +75,12 @@ pub async fn put_asset(
     if text.is_empty() || serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
         return Err(KeazError::invalid("body", "must be a JSON document"));
     }
-    let (asset, created) = dir.put_user_asset(&actor, id, &tag, text).await?;
+    let request = PutAssetRequest {
+        user: id,
+        tag: &tag,
+        data: text,
+    };
+    let (asset, created) = dir.put_user_asset(&actor, request).await?;
     let status = if created {
         StatusCode::CREATED
     } else {

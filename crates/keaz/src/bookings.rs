@@ -4,7 +4,7 @@
 use actix_web::web::{Data, Payload};
 use actix_web::HttpRequest;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use rosetta_core::{Directory, NewBooking, Timestamp};
+use rosetta_core::{AddBookingRequest, Directory, Timestamp};
 use rosetta_dialect::{Admin, JsonReply, Limits};
 
 use crate::auth::KeazCaller;
@@ -59,9 +59,13 @@ pub async fn add_booking(
     let asset = field("asset")?;
     let start = parse_time("start", &field("start")?)?;
     let end = parse_time("end", &field("end")?)?;
-    let booking = dir
-        .add_booking(&actor, id, NewBooking { asset, start, end })
-        .await?;
+    let request = AddBookingRequest {
+        user: id,
+        asset,
+        start,
+        end,
+    };
+    let booking = dir.add_booking(&actor, request).await?;
     Ok(JsonReply::created(booking_hash(&booking)))
 }
 

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, UniqueField};
-use rosetta_dialect::{BodyError, DialectError};
+use rosetta_dialect::{wording, BodyError, DialectError};
 use serde::Serialize;
 
 /// One bad row of a CSV import. Rows are numbered as a spreadsheet shows them: the header is
@@ -144,14 +144,18 @@ impl KeazError {
     /// before anything was written.
     pub fn from_core(e: CoreError, row: Option<u64>) -> Self {
         match e {
-            CoreError::Validation { field, message } => match row {
-                Some(row) => Self::bad_rows(vec![RowError {
-                    row,
-                    field: keaz_field(field).to_owned(),
-                    message,
-                }]),
-                None => Self::invalid(keaz_field(field), message),
-            },
+            CoreError::Validation { field, problem } => {
+                let field = keaz_field(field.as_str());
+                let message = wording::problem(&problem);
+                match row {
+                    Some(row) => Self::bad_rows(vec![RowError {
+                        row,
+                        field: field.to_owned(),
+                        message,
+                    }]),
+                    None => Self::invalid(field, message),
+                }
+            }
             CoreError::Conflict(UniqueField::Email | UniqueField::Username) => {
                 Self::duplicate("email is already taken in this company")
             }
@@ -164,7 +168,7 @@ impl KeazError {
                 "conflict",
                 "the user changed while this request ran; try again",
             ),
-            CoreError::Forbidden(why) => Self::forbidden(why),
+            CoreError::Forbidden(why) => Self::forbidden(wording::refusal(why)),
             CoreError::Unauthorized => Self::unauthorized("the token is unknown or has expired"),
             CoreError::Locked => {
                 Self::unauthorized("the account is locked after failed logins; try again later")

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use actix_web::web::{Data, Payload};
 use actix_web::HttpRequest;
-use rosetta_core::{CreateOptions, Directory, NewUser, TenantId, UserFilter};
+use rosetta_core::{CreateUsersRequest, Directory, NewUser, Onboarding, TenantId, UserFilter};
 use rosetta_dialect::body::media_type;
 use rosetta_dialect::{Admin, JsonReply, Limits};
 
@@ -176,8 +176,12 @@ pub async fn import_users(
         .collect();
     let parsed = parse(&bytes, actor.tenant, |k| taken.contains(k)).map_err(KeazError::bad_rows)?;
     let rows = parsed.rows;
+    let request = CreateUsersRequest {
+        users: parsed.users,
+        onboarding: Onboarding::Activation { email: true },
+    };
     let users = dir
-        .create_users(&actor, parsed.users, CreateOptions::ACTIVATION)
+        .create_users(&actor, request)
         .await
         .map_err(|(index, e)| KeazError::from_core(e, index.and_then(|i| rows.get(i).copied())))?;
     Ok(JsonReply::created(users.iter().map(user_hash).collect()))

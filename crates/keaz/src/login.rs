@@ -2,7 +2,7 @@
 
 use actix_web::web::{self, Data, Payload};
 use actix_web::HttpRequest;
-use rosetta_core::{CoreError, Directory, LoginCheck, SessionKind, UserKey};
+use rosetta_core::{CoreError, Directory, LoginCheck, SessionKind, StartSessionRequest, UserKey};
 use rosetta_dialect::body::media_type;
 use rosetta_dialect::{label_credential, JsonReply, Limits};
 
@@ -67,7 +67,12 @@ async fn login(
         LoginCheck::Ok(user, _) => {
             dir.login_succeeded(user.id).await?;
             let (_, token) = dir
-                .start_session(&user, DIALECT_NAME, SessionKind::Session, None)
+                .start_session(StartSessionRequest {
+                    user: &user,
+                    dialect: DIALECT_NAME,
+                    kind: SessionKind::Session,
+                    data: None,
+                })
                 .await?;
             label_credential(req, format!("user:{}", user.id));
             Ok(JsonReply::ok(TokenHash { token }))

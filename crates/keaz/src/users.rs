@@ -4,7 +4,10 @@
 
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
-use rosetta_core::{CreateOptions, Directory, Status, UserFilter, UserKey, UserPatch};
+use rosetta_core::{
+    CreateUserRequest, Directory, Onboarding, Status, UpdateUserRequest, UserFilter, UserKey,
+    UserPatch,
+};
 use rosetta_dialect::{Admin, JsonReply, Limits};
 use serde_json::Value;
 
@@ -69,9 +72,11 @@ pub async fn create_user(
     let map = object(json_body(&req, payload, limits.body_bytes).await?)?;
     let input = UserInput::from_json(&map)?;
     let new = convert::new_user(input, actor.tenant).map_err(convert::first_error)?;
-    let user = dir
-        .create_user(&actor, new, CreateOptions::ACTIVATION)
-        .await?;
+    let request = CreateUserRequest {
+        user: new,
+        onboarding: Onboarding::Activation { email: true },
+    };
+    let user = dir.create_user(&actor, request).await?;
     Ok(JsonReply::created(user_hash(&user)))
 }
 
@@ -87,7 +92,12 @@ pub async fn update_user(
     let input = UserInput::from_json(&map)?;
     let current = dir.get_user(&actor, UserKey::Id(id)).await?;
     let patch = convert::patch(input, actor.tenant, &current)?;
-    let user = dir.update_user(&actor, id, patch, None).await?;
+    let request = UpdateUserRequest {
+        id,
+        patch,
+        expected_version: None,
+    };
+    let user = dir.update_user(&actor, request).await?;
     Ok(JsonReply::ok(user_hash(&user)))
 }
 
@@ -141,7 +151,12 @@ pub async fn put_perms(
         perms: Some(perms),
         ..UserPatch::default()
     };
-    let user = dir.update_user(&actor, id, patch, None).await?;
+    let request = UpdateUserRequest {
+        id,
+        patch,
+        expected_version: None,
+    };
+    let user = dir.update_user(&actor, request).await?;
     Ok(JsonReply::ok(user.perms))
 }
 
@@ -176,7 +191,12 @@ pub async fn put_license_types(
         license_types: Some(types),
         ..UserPatch::default()
     };
-    let user = dir.update_user(&actor, id, patch, None).await?;
+    let request = UpdateUserRequest {
+        id,
+        patch,
+        expected_version: None,
+    };
+    let user = dir.update_user(&actor, request).await?;
     Ok(JsonReply::ok(user.license_types))
 }
 

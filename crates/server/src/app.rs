@@ -395,7 +395,7 @@ async fn bench_baseline() -> HttpResponse {
 }
 
 async fn readyz(dir: web::Data<Directory>) -> HttpResponse {
-    match dir.store().ping().await {
+    match dir.ping().await {
         Ok(()) => HttpResponse::Ok()
             .content_type("text/plain")
             .body("ready\n"),

@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::Utc;
 use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use rosetta_core::{Directory, OutboxEmail};
+use rosetta_core::{Directory, Outbox, OutboxEmail};
 
 use actix_web::web;
 
@@ -36,7 +36,7 @@ pub async fn flush_usage(directory: &Directory, metrics: &Metrics) {
     let now = Utc::now();
     let secs = now.timestamp();
     let bucket = chrono::DateTime::from_timestamp(secs - secs.rem_euclid(60), 0).unwrap_or(now);
-    if let Err(e) = directory.store().record_usage(bucket, counts).await {
+    if let Err(e) = directory.usage().record(bucket, counts).await {
         tracing::warn!(error = %e, "usage: cannot record calls");
     }
 }
@@ -65,7 +65,7 @@ pub fn spawn(
         _ => Transport::File(config.email.dir.clone()),
     };
     let sender = Sender {
-        directory,
+        outbox: directory.outbox(),
         transport,
         from: config.email.from.clone(),
         poll: config.email.poll_interval,
@@ -80,7 +80,7 @@ enum Transport {
 }
 
 struct Sender {
-    directory: Arc<Directory>,
+    outbox: Outbox,
     transport: Transport,
     from: String,
     poll: Duration,
@@ -101,16 +101,16 @@ impl Sender {
     }
 
     async fn drain(&self) -> Result<(), rosetta_core::CoreError> {
-        let store = self.directory.store();
+        let outbox = &self.outbox;
         let now = Utc::now();
-        for email in store.due_emails(now, 100).await? {
+        for email in outbox.due(now, 100).await? {
             let lease = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
-            if !store.claim_email(email.id, now, lease).await? {
+            if !outbox.claim(email.id, now, lease).await? {
                 continue;
             }
             match self.deliver(&email).await {
                 Ok(()) => {
-                    store.mark_email_sent(email.id, Utc::now()).await?;
+                    outbox.mark_sent(email.id, Utc::now()).await?;
                     tracing::info!(id = email.id, "outbox: sent");
                 }
                 Err(reason) => {
@@ -118,7 +118,7 @@ impl Sender {
                     let backoff = Duration::from_secs(2u64.pow(exp)).min(self.max_backoff);
                     let next = Utc::now() + chrono::Duration::from_std(backoff).unwrap_or_default();
                     tracing::warn!(id = email.id, attempts = email.attempts + 1, %reason, "outbox: delivery failed, will retry");
-                    store.mark_email_failed(email.id, &reason, next).await?;
+                    outbox.mark_failed(email.id, &reason, next).await?;
                 }
             }
         }

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use rosetta_core::{
-    Actor, CoreError, CreateOptions, NameInput, NewUser, Role, TenantId, UniqueField,
+    Actor, CoreError, CreateCredentialRequest, CreateUserRequest, NameInput, NewUser, Onboarding,
+    Role, TenantId, UniqueField,
 };
+use rosetta_dialect::wording;
 use serde_json::json;
 
 use crate::app;
@@ -175,7 +177,13 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 .filter(|p| !p.is_empty())
                 .collect();
             let user = dir
-                .create_user(&Actor::cli(tenant), new, CreateOptions::PLAIN)
+                .create_user(
+                    &Actor::cli(tenant),
+                    CreateUserRequest {
+                        user: new,
+                        onboarding: Onboarding::Plain,
+                    },
+                )
                 .await
                 .map_err(explain)?;
             print(
@@ -202,7 +210,11 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             }
             let (dir, _db) = open(&config).await?;
             let (cred, token) = dir
-                .create_credential(TenantId(tenant), &dialect, name.as_deref())
+                .create_credential(CreateCredentialRequest {
+                    tenant: TenantId(tenant),
+                    dialect: &dialect,
+                    name: name.as_deref(),
+                })
                 .await
                 .map_err(|e| match e {
                     CoreError::NotFound => format!("tenant {tenant} does not exist"),
@@ -256,7 +268,7 @@ async fn usage(config: &Config, since: &str, json_out: bool) -> Result<(), Strin
     let window = crate::config::parse_duration(since).map_err(|e| format!("--since: {e}"))?;
     let from = chrono::Utc::now() - chrono::Duration::from_std(window).unwrap_or_default();
     let (dir, _db) = open(config).await?;
-    let counts = dir.store().usage_since(from).await.map_err(explain)?;
+    let counts = dir.usage().since(from).await.map_err(explain)?;
     let total: i64 = counts.iter().map(|c| c.calls).sum();
     if json_out {
         println!(
@@ -322,7 +334,9 @@ async fn shutdown_signal() {
 
 fn explain(e: CoreError) -> String {
     match e {
-        CoreError::Validation { field, message } => format!("invalid {field}: {message}"),
+        CoreError::Validation { field, problem } => {
+            format!("invalid {field}: {}", wording::problem(&problem))
+        }
         CoreError::Conflict(UniqueField::Username) => {
             "that username is already taken in this tenant".into()
         }
@@ -332,6 +346,7 @@ fn explain(e: CoreError) -> String {
         CoreError::Conflict(UniqueField::ExternalId) => {
             "that external id is already taken in this tenant".into()
         }
+        CoreError::Forbidden(refusal) => format!("forbidden: {}", wording::refusal(refusal)),
         other => one_line(&other.to_string()),
     }
 }

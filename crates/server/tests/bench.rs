@@ -122,12 +122,7 @@ async fn bulk_loaded_users_are_ordinary_users(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(by_email.id, id);
-    let audits = app
-        .directory
-        .store()
-        .audits_for_user(tenant, id)
-        .await
-        .unwrap();
+    let audits = app.directory.audits_for_user(&actor, id).await.unwrap();
     assert_eq!(audits.len(), 1);
     assert_eq!(audits[0].dialect, "bulk");
 

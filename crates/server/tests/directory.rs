@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use rosetta_core::{
-    Actor, AuditAction, CoreError, CreateOptions, Cursor, NameInput, NewUser, Status, UniqueField,
-    UserFilter, UserId, UserKey, UserPatch,
+    Actor, AuditAction, CoreError, CreateUserRequest, Cursor, Field, NameInput, NewUser,
+    Onboarding, Status, UniqueField, UpdateUserRequest, UserFilter, UserId, UserKey, UserPatch,
 };
 use rosetta_testkit::{backend_tests, spawn_app, Backend, TestApp};
 use uuid::Uuid;
@@ -30,7 +30,13 @@ async fn create_and_read_by_every_key(backend: Backend) {
     n.external_id = Some("SAP-42".into());
     n.memorable_word = Some("aardvark".into());
     let u = dir
-        .create_user(&actor, n, CreateOptions::PLAIN)
+        .create_user(
+            &actor,
+            CreateUserRequest {
+                user: n,
+                onboarding: Onboarding::Plain,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(u.names.first, "John");
@@ -85,8 +91,10 @@ async fn partial_update_and_versions(backend: Backend) {
     let u = dir
         .create_user(
             &actor,
-            new_user("amy", "amy@example.com", "Amy Pond"),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: new_user("amy", "amy@example.com", "Amy Pond"),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap();
@@ -99,7 +107,17 @@ async fn partial_update_and_versions(backend: Backend) {
         default_account_id: Some(Some(7)),
         ..UserPatch::default()
     };
-    let v2 = dir.update_user(&actor, u.id, patch, Some(1)).await.unwrap();
+    let v2 = dir
+        .update_user(
+            &actor,
+            UpdateUserRequest {
+                id: u.id,
+                patch,
+                expected_version: Some(1),
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(v2.names.full, "Amelia Pond");
     assert_eq!(v2.email, u.email, "unsent fields stay");
     assert_eq!(v2.username, u.username);
@@ -112,7 +130,14 @@ async fn partial_update_and_versions(backend: Backend) {
         ..UserPatch::default()
     };
     let err = dir
-        .update_user(&actor, u.id, stale, Some(1))
+        .update_user(
+            &actor,
+            UpdateUserRequest {
+                id: u.id,
+                patch: stale,
+                expected_version: Some(1),
+            },
+        )
         .await
         .unwrap_err();
     assert!(
@@ -127,7 +152,17 @@ async fn partial_update_and_versions(backend: Backend) {
         default_account_id: Some(None),
         ..UserPatch::default()
     };
-    let v3 = dir.update_user(&actor, u.id, clear, None).await.unwrap();
+    let v3 = dir
+        .update_user(
+            &actor,
+            UpdateUserRequest {
+                id: u.id,
+                patch: clear,
+                expected_version: None,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(v3.default_account_id, None);
     assert_eq!(v3.version, 3);
 
@@ -136,7 +171,16 @@ async fn partial_update_and_versions(backend: Backend) {
         password: Some("n3w-secret".into()),
         ..UserPatch::default()
     };
-    dir.update_user(&actor, u.id, pw, None).await.unwrap();
+    dir.update_user(
+        &actor,
+        UpdateUserRequest {
+            id: u.id,
+            patch: pw,
+            expected_version: None,
+        },
+    )
+    .await
+    .unwrap();
     assert!(matches!(
         dir.check_login(UserKey::Username("amy".into()), "letmein")
             .await
@@ -157,8 +201,10 @@ async fn delete_frees_names_and_keeps_audit(backend: Backend) {
     let u = dir
         .create_user(
             &actor,
-            new_user("gone", "gone@example.com", "Gone Soon"),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: new_user("gone", "gone@example.com", "Gone Soon"),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap();
@@ -175,8 +221,10 @@ async fn delete_frees_names_and_keeps_audit(backend: Backend) {
     let again = dir
         .create_user(
             &actor,
-            new_user("GONE", "Gone@Example.com", "Back Again"),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: new_user("GONE", "Gone@Example.com", "Back Again"),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap();
@@ -195,7 +243,13 @@ async fn uniqueness_in_any_letter_case(backend: Backend) {
     let mut first = new_user("Jo", "jo@example.com", "Jo One");
     first.external_id = Some("X1".into());
     let jo = dir
-        .create_user(&actor, first, CreateOptions::PLAIN)
+        .create_user(
+            &actor,
+            CreateUserRequest {
+                user: first,
+                onboarding: Onboarding::Plain,
+            },
+        )
         .await
         .unwrap();
 
@@ -207,8 +261,10 @@ async fn uniqueness_in_any_letter_case(backend: Backend) {
     let e = dir
         .create_user(
             &actor,
-            clash("JO", "other@example.com", None),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: clash("JO", "other@example.com", None),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap_err();
@@ -219,8 +275,10 @@ async fn uniqueness_in_any_letter_case(backend: Backend) {
     let e = dir
         .create_user(
             &actor,
-            clash("other", "JO@EXAMPLE.COM", None),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: clash("other", "JO@EXAMPLE.COM", None),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap_err();
@@ -231,8 +289,10 @@ async fn uniqueness_in_any_letter_case(backend: Backend) {
     let e = dir
         .create_user(
             &actor,
-            clash("other", "other@example.com", Some("X1")),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: clash("other", "other@example.com", Some("X1")),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap_err();
@@ -245,20 +305,24 @@ async fn uniqueness_in_any_letter_case(backend: Backend) {
     let other = dir
         .create_user(
             &actor,
-            clash("other", "other@example.com", None),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: clash("other", "other@example.com", None),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap();
     let e = dir
         .update_user(
             &actor,
-            other.id,
-            UserPatch {
-                email: Some("Jo@example.com".into()),
-                ..UserPatch::default()
+            UpdateUserRequest {
+                id: other.id,
+                patch: UserPatch {
+                    email: Some("Jo@example.com".into()),
+                    ..UserPatch::default()
+                },
+                expected_version: None,
             },
-            None,
         )
         .await
         .unwrap_err();
@@ -275,26 +339,40 @@ async fn uniqueness_in_any_letter_case(backend: Backend) {
     let e = dir
         .create_user(
             &actor,
-            clash("bad", "not-an-email", None),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: clash("bad", "not-an-email", None),
+                onboarding: Onboarding::Plain,
+            },
         )
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(e, CoreError::Validation { field: "email", .. }),
-        "{e:?}"
-    );
-    let mut bad_role = clash("bad", "bad@example.com", None);
-    bad_role.role_number = Some(99);
-    let e = dir
-        .create_user(&actor, bad_role, CreateOptions::PLAIN)
         .await
         .unwrap_err();
     assert!(
         matches!(
             e,
             CoreError::Validation {
-                field: "role_number",
+                field: Field::Email,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let mut bad_role = clash("bad", "bad@example.com", None);
+    bad_role.role_number = Some(99);
+    let e = dir
+        .create_user(
+            &actor,
+            CreateUserRequest {
+                user: bad_role,
+                onboarding: Onboarding::Plain,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CoreError::Validation {
+                field: Field::RoleNumber,
                 ..
             }
         ),
@@ -317,8 +395,10 @@ async fn tenants_are_isolated(backend: Backend) {
     let ua = dir
         .create_user(
             &actor_a,
-            new_user("same", "same@example.com", "Same Name"),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: new_user("same", "same@example.com", "Same Name"),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap();
@@ -326,8 +406,10 @@ async fn tenants_are_isolated(backend: Backend) {
     let ub = dir
         .create_user(
             &actor_b,
-            new_user("same", "same@example.com", "Same Name"),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: new_user("same", "same@example.com", "Same Name"),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap();
@@ -348,12 +430,14 @@ async fn tenants_are_isolated(backend: Backend) {
     let e = dir
         .update_user(
             &actor_b,
-            ua.id,
-            UserPatch {
-                status: Some(Status::Inactive),
-                ..UserPatch::default()
+            UpdateUserRequest {
+                id: ua.id,
+                patch: UserPatch {
+                    status: Some(Status::Inactive),
+                    ..UserPatch::default()
+                },
+                expected_version: None,
             },
-            None,
         )
         .await;
     assert!(matches!(e, Err(CoreError::NotFound)));
@@ -391,9 +475,15 @@ async fn pagination_tiles_with_inserts_between_pages(backend: Backend) {
             Status::Active
         };
         n.default_account_id = Some(i % 3);
-        dir.create_user(&actor, n, CreateOptions::PLAIN)
-            .await
-            .unwrap();
+        dir.create_user(
+            &actor,
+            CreateUserRequest {
+                user: n,
+                onboarding: Onboarding::Plain,
+            },
+        )
+        .await
+        .unwrap();
     }
     let all = UserFilter::all();
     let mut seen = Vec::new();
@@ -412,9 +502,15 @@ async fn pagination_tiles_with_inserts_between_pages(backend: Backend) {
                     &format!("User Number{i:02}"),
                 );
                 n.password = None;
-                dir.create_user(&actor, n, CreateOptions::PLAIN)
-                    .await
-                    .unwrap();
+                dir.create_user(
+                    &actor,
+                    CreateUserRequest {
+                        user: n,
+                        onboarding: Onboarding::Plain,
+                    },
+                )
+                .await
+                .unwrap();
             }
         }
         seen.extend(page.users.iter().map(|u| u.id));
@@ -507,27 +603,30 @@ async fn pagination_tiles_with_inserts_between_pages(backend: Backend) {
 async fn audit_rows_commit_and_roll_back_with_the_change(backend: Backend) {
     let (app, actor) = setup(backend).await;
     let dir = &app.directory;
-    let store = dir.store();
     let u = dir
         .create_user(
             &actor,
-            new_user("aud", "aud@example.com", "Audit Me"),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: new_user("aud", "aud@example.com", "Audit Me"),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await
         .unwrap();
     dir.update_user(
         &actor,
-        u.id,
-        UserPatch {
-            status: Some(Status::Inactive),
-            ..UserPatch::default()
+        UpdateUserRequest {
+            id: u.id,
+            patch: UserPatch {
+                status: Some(Status::Inactive),
+                ..UserPatch::default()
+            },
+            expected_version: None,
         },
-        None,
     )
     .await
     .unwrap();
-    let audits = store.audits_for_user(actor.tenant, u.id).await.unwrap();
+    let audits = dir.audits_for_user(&actor, u.id).await.unwrap();
     assert_eq!(
         audits.iter().map(|a| a.action).collect::<Vec<_>>(),
         vec![AuditAction::Create, AuditAction::Update]
@@ -539,38 +638,41 @@ async fn audit_rows_commit_and_roll_back_with_the_change(backend: Backend) {
     // A failed update (unique clash inside the transaction) leaves no audit row behind.
     dir.create_user(
         &actor,
-        new_user("taken", "taken@example.com", "Taken Name"),
-        CreateOptions::PLAIN,
+        CreateUserRequest {
+            user: new_user("taken", "taken@example.com", "Taken Name"),
+            onboarding: Onboarding::Plain,
+        },
     )
     .await
     .unwrap();
     let e = dir
         .update_user(
             &actor,
-            u.id,
-            UserPatch {
-                username: Some("TAKEN".into()),
-                ..UserPatch::default()
+            UpdateUserRequest {
+                id: u.id,
+                patch: UserPatch {
+                    username: Some("TAKEN".into()),
+                    ..UserPatch::default()
+                },
+                expected_version: None,
             },
-            None,
         )
         .await;
     assert!(matches!(e, Err(CoreError::Conflict(UniqueField::Username))));
-    assert_eq!(
-        store
-            .audits_for_user(actor.tenant, u.id)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(dir.audits_for_user(&actor, u.id).await.unwrap().len(), 2);
     // A failed create leaves no user, no audit row and no email. The control case first: the
     // same create without the clash does queue an email, so the check below can fail.
     let mut ok = new_user("fresh", "fresh@example.com", "Fresh User");
     ok.status = Status::Pending;
     ok.password = None;
     let fresh = dir
-        .create_user(&actor, ok, CreateOptions::ACTIVATION)
+        .create_user(
+            &actor,
+            CreateUserRequest {
+                user: ok,
+                onboarding: Onboarding::Activation { email: true },
+            },
+        )
         .await
         .unwrap();
     assert_eq!(app.wait_for_emails(1).await.len(), 1);
@@ -578,15 +680,22 @@ async fn audit_rows_commit_and_roll_back_with_the_change(backend: Backend) {
     clash.status = Status::Pending;
     clash.password = None;
     let e = dir
-        .create_user(&actor, clash, CreateOptions::ACTIVATION)
+        .create_user(
+            &actor,
+            CreateUserRequest {
+                user: clash,
+                onboarding: Onboarding::Activation { email: true },
+            },
+        )
         .await;
     assert!(
         matches!(e, Err(CoreError::Conflict(UniqueField::Username))),
         "{e:?}"
     );
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert!(store
-        .due_emails(chrono::Utc::now(), 100)
+    assert!(dir
+        .outbox()
+        .due(chrono::Utc::now(), 100)
         .await
         .unwrap()
         .is_empty());
@@ -605,7 +714,13 @@ async fn non_admins_cannot_write(backend: Backend) {
     let mut n = new_user("plain", "plain@example.com", "Plain User");
     n.role_number = Some(11);
     let plain = dir
-        .create_user(&actor, n, CreateOptions::PLAIN)
+        .create_user(
+            &actor,
+            CreateUserRequest {
+                user: n,
+                onboarding: Onboarding::Plain,
+            },
+        )
         .await
         .unwrap();
     let as_plain = dir.actor_for(&plain, "test").await.unwrap();
@@ -613,20 +728,24 @@ async fn non_admins_cannot_write(backend: Backend) {
     let e = dir
         .create_user(
             &as_plain,
-            new_user("x", "x@example.com", "X Y"),
-            CreateOptions::PLAIN,
+            CreateUserRequest {
+                user: new_user("x", "x@example.com", "X Y"),
+                onboarding: Onboarding::Plain,
+            },
         )
         .await;
     assert!(matches!(e, Err(CoreError::Forbidden(_))));
     let e = dir
         .update_user(
             &as_plain,
-            plain.id,
-            UserPatch {
-                role_number: Some(6),
-                ..UserPatch::default()
+            UpdateUserRequest {
+                id: plain.id,
+                patch: UserPatch {
+                    role_number: Some(6),
+                    ..UserPatch::default()
+                },
+                expected_version: None,
             },
-            None,
         )
         .await;
     assert!(matches!(e, Err(CoreError::Forbidden(_))));
@@ -639,7 +758,13 @@ async fn non_admins_cannot_write(backend: Backend) {
     k.perms = vec!["keaz".into()];
     k.role_number = Some(11);
     let k = dir
-        .create_user(&actor, k, CreateOptions::PLAIN)
+        .create_user(
+            &actor,
+            CreateUserRequest {
+                user: k,
+                onboarding: Onboarding::Plain,
+            },
+        )
         .await
         .unwrap();
     assert!(dir.actor_for(&k, "test").await.unwrap().admin);

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use reqwest::Method;
 use rosetta_testkit::rosetta_core::{
-    Actor, CreateOptions, NameInput, NewUser, Status, TenantId, User, UserId, UserKey,
+    Actor, CreateUserRequest, NameInput, NewUser, Onboarding, Status, TenantId, User, UserId,
+    UserKey,
 };
 use rosetta_testkit::{backend_tests, spawn_app, spawn_app_with, Backend, TestApp};
 use serde_json::{json, Value};
@@ -559,7 +560,13 @@ async fn login_flow(backend: Backend) {
     new.username = Some("plain".into());
     new.password = Some("Sup3r-Secret".into());
     app.directory
-        .create_user(&Actor::cli(fx.tenant), new, CreateOptions::PLAIN)
+        .create_user(
+            &Actor::cli(fx.tenant),
+            CreateUserRequest {
+                user: new,
+                onboarding: Onboarding::Plain,
+            },
+        )
         .await
         .unwrap();
     let r = kf.start("plain", "Sup3r-Secret").await;

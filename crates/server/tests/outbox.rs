@@ -1,7 +1,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The email outbox: written with the user, delivered by the background sender.
 
-use rosetta_core::{Actor, CreateOptions, NameInput, NewUser, RedeemOutcome, Status, UserKey};
+use rosetta_core::{
+    ActivateRequest, Actor, CreateUserRequest, NameInput, NewUser, Onboarding, RedeemOutcome,
+    Status, UserKey,
+};
 use rosetta_testkit::{backend_tests, spawn_app, Backend};
 
 async fn activation_email_through_file_transport(backend: Backend) {
@@ -12,7 +15,13 @@ async fn activation_email_through_file_transport(backend: Backend) {
     new.status = Status::Pending;
     let user = app
         .directory
-        .create_user(&actor, new, CreateOptions::ACTIVATION)
+        .create_user(
+            &actor,
+            CreateUserRequest {
+                user: new,
+                onboarding: Onboarding::Activation { email: true },
+            },
+        )
         .await
         .unwrap();
     assert_eq!(user.status, Status::Pending);
@@ -35,7 +44,15 @@ async fn activation_email_through_file_transport(backend: Backend) {
         app.directory.ticket_valid(&ticket).await.unwrap(),
         "{email:?} {ticket}"
     );
-    let out = app.directory.activate("keaz", &ticket, None).await.unwrap();
+    let out = app
+        .directory
+        .activate(ActivateRequest {
+            dialect: "keaz",
+            ticket: &ticket,
+            password: None,
+        })
+        .await
+        .unwrap();
     assert_eq!(
         out,
         RedeemOutcome::PasswordRequired,
@@ -43,13 +60,21 @@ async fn activation_email_through_file_transport(backend: Backend) {
     );
     let out = app
         .directory
-        .activate("keaz", &ticket, Some("s3cret".into()))
+        .activate(ActivateRequest {
+            dialect: "keaz",
+            ticket: &ticket,
+            password: Some("s3cret".into()),
+        })
         .await
         .unwrap();
     assert!(matches!(out, RedeemOutcome::Activated(ref u) if u.status == Status::Active));
     let again = app
         .directory
-        .activate("keaz", &ticket, Some("other".into()))
+        .activate(ActivateRequest {
+            dialect: "keaz",
+            ticket: &ticket,
+            password: Some("other".into()),
+        })
         .await
         .unwrap();
     assert_eq!(again, RedeemOutcome::NoSuchTicket);

@@ -4,8 +4,8 @@
 use insta::assert_json_snapshot;
 use reqwest::Method;
 use rosetta_testkit::rosetta_core::{
-    Actor, CreateOptions, Cursor, LoginCheck, NameInput, NewUser, Status, TenantId, User,
-    UserFilter, UserId, UserKey,
+    Actor, CreateUsersRequest, Cursor, LoginCheck, NameInput, NewUser, Onboarding, Status,
+    TenantId, User, UserFilter, UserId, UserKey,
 };
 use rosetta_testkit::{backend_tests, spawn_app, spawn_app_with, Backend, TestApp};
 use serde_json::{json, Value};
@@ -247,7 +247,13 @@ async fn list_by_account(backend: Backend) {
         .collect();
     let made = app
         .directory
-        .create_users(&Actor::cli(a), many, CreateOptions::PLAIN)
+        .create_users(
+            &Actor::cli(a),
+            CreateUsersRequest {
+                users: many,
+                onboarding: Onboarding::Plain,
+            },
+        )
         .await
         .unwrap();
     let list = get(&app, "/pub/usr/acc/9", &token_a).await;

@@ -5,7 +5,8 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use regex::Regex;
 use rosetta_testkit::rosetta_core::{
-    Actor, CreateOptions, Cursor, NameInput, NewUser, Status, TenantId, UserFilter, UserKey,
+    Actor, CreateUserRequest, Cursor, NameInput, NewUser, Onboarding, Status, TenantId, UserFilter,
+    UserKey,
 };
 use rosetta_testkit::{backend_tests, spawn_app, Backend, TestApp};
 use serde_json::{json, Value};
@@ -113,7 +114,13 @@ impl V2 {
         new.status = Status::Active;
         self.app
             .directory
-            .create_user(&Actor::cli(self.tenant), new, CreateOptions::PLAIN)
+            .create_user(
+                &Actor::cli(self.tenant),
+                CreateUserRequest {
+                    user: new,
+                    onboarding: Onboarding::Plain,
+                },
+            )
             .await
             .unwrap();
     }

@@ -20,6 +20,32 @@ pub enum DbConn {
     Postgres(PgConnection),
 }
 
+/// The backend of [`DbConn`], for boxed queries written once for both.
+pub(crate) type Backend = <DbConn as Connection>::Backend;
+
+/// Runs code on the concrete connection behind a [`DbConn`]: the one way this crate does
+/// something per backend (as vaultwarden's `db_run!`). Diesel's `MultiConnection` runs
+/// single-row statements on either; multi-row INSERTs, transaction control and raw SQL need
+/// the concrete connection.
+///
+/// `on_backend!(conn, |c| expr)` runs the same code on either backend, `on_backend!(conn,
+/// sqlite |c| expr, postgres |c| expr)` different code on each.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Postgres($c) => $body,
+        }
+    };
+    ($conn:expr, sqlite |$s:ident| $sqlite:expr, postgres |$p:ident| $postgres:expr $(,)?) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($s) => $sqlite,
+            $crate::db::DbConn::Postgres($p) => $postgres,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 /// A database URL with its backend decided by scheme alone. `MultiConnection::establish` would
 /// try each backend in turn, and SQLite happily opens a file named `postgres://...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,12 +121,14 @@ fn establish(url: &DbUrl) -> Result<DbConn, diesel::ConnectionError> {
 /// Runs pending migrations over a connection of its own, before any pool exists.
 pub fn run_migrations(url: &DbUrl) -> Result<usize, StoreError> {
     let mut conn = establish(url)?;
-    let applied = match &mut conn {
-        DbConn::Sqlite(c) => c
-            .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map_err(|e| StoreError::Migration(e.to_string()))?
-            .len(),
-        DbConn::Postgres(c) => {
+    let applied = on_backend!(
+        &mut conn,
+        sqlite
+            | c
+            | c.run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| StoreError::Migration(e.to_string()))?
+                .len(),
+        postgres | c | {
             // Several gateways may start at once against one database.
             c.batch_execute("SELECT pg_advisory_lock(7463811)")?;
             let result = c
@@ -110,7 +138,7 @@ pub fn run_migrations(url: &DbUrl) -> Result<usize, StoreError> {
             c.batch_execute("SELECT pg_advisory_unlock(7463811)")?;
             result?
         }
-    };
+    );
     Ok(applied)
 }
 
@@ -155,7 +183,7 @@ impl ManageConnection for Manager {
 fn leaves_connection_in_doubt(e: &StoreError) -> bool {
     use diesel::result::{DatabaseErrorKind as K, Error as E};
     match e {
-        StoreError::Core(_) | StoreError::Corrupt(_) => false,
+        StoreError::Core(_) | StoreError::Corrupt(_) | StoreError::Unique(_) => false,
         StoreError::Query(E::NotFound) => false,
         StoreError::Query(E::DatabaseError(kind, _)) => !matches!(
             kind,
@@ -250,23 +278,24 @@ pub fn write_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, StoreError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, StoreError>,
 {
-    match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
-    }
+    on_backend!(
+        &mut *conn,
+        sqlite | c | AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        postgres | c | AnsiTransactionManager::begin_transaction(c)?,
+    );
     match f(conn) {
         Ok(value) => {
-            match conn {
-                DbConn::Sqlite(c) => AnsiTransactionManager::commit_transaction(c)?,
-                DbConn::Postgres(c) => AnsiTransactionManager::commit_transaction(c)?,
-            }
+            on_backend!(&mut *conn, |c| AnsiTransactionManager::commit_transaction(
+                c
+            ))?;
             Ok(value)
         }
         Err(e) => {
-            let rolled_back = match conn {
-                DbConn::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
-                DbConn::Postgres(c) => AnsiTransactionManager::rollback_transaction(c),
-            };
+            let rolled_back =
+                on_backend!(
+                    &mut *conn,
+                    |c| AnsiTransactionManager::rollback_transaction(c)
+                );
             if let Err(rb) = rolled_back {
                 tracing::error!(error = %rb, "rollback failed");
             }

@@ -1,13 +1,24 @@
 #![doc = include_str!("../README.md")]
 
-pub mod bulk;
+mod asset_store;
+mod audit_store;
+mod bulk;
+mod credential_store;
 pub mod db;
+mod diesel_store;
 pub mod error;
-pub mod rows;
+mod login_store;
+mod outbox_store;
+mod rows;
 pub mod schema;
-mod store;
+mod session_store;
+mod tenant_store;
+mod ticket_store;
+mod usage_store;
+mod user_list_store;
+mod user_store;
 
 pub use bulk::{BulkAudit, BulkUser};
 pub use db::{run_migrations, Db, DbConn, DbUrl};
-pub use error::StoreError;
-pub use store::DieselStore;
+pub use diesel_store::DieselStore;
+pub use error::{StoreError, UniqueIndex};

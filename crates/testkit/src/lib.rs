@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use rosetta_core::{Actor, CreateOptions, Directory, NameInput, NewUser, TenantId, User};
+use rosetta_core::{
+    Actor, CreateCredentialRequest, CreateUserRequest, Directory, NameInput, NewUser, Onboarding,
+    TenantId, User,
+};
 use rosetta_server::{Config, Gateway};
 
 pub use rosetta_core;
@@ -234,7 +237,13 @@ impl TestApp {
         new.role_number = Some(6);
         adjust(&mut new);
         self.directory
-            .create_user(&Actor::cli(tenant), new, CreateOptions::PLAIN)
+            .create_user(
+                &Actor::cli(tenant),
+                CreateUserRequest {
+                    user: new,
+                    onboarding: Onboarding::Plain,
+                },
+            )
             .await
             .expect("user")
     }
@@ -242,7 +251,11 @@ impl TestApp {
     /// A machine credential of `dialect` (e.g. usr's bearer token).
     pub async fn credential(&self, tenant: TenantId, dialect: &str) -> String {
         self.directory
-            .create_credential(tenant, dialect, Some("test"))
+            .create_credential(CreateCredentialRequest {
+                tenant,
+                dialect,
+                name: Some("test"),
+            })
             .await
             .expect("credential")
             .1

@@ -4,7 +4,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, UniqueField};
-use rosetta_dialect::{BodyError, DialectError};
+use rosetta_dialect::{wording, BodyError, DialectError};
 
 use crate::wire::{ErrorBody, ErrorDetail};
 
@@ -142,9 +142,9 @@ fn sentence(field: Option<&str>, message: &str) -> String {
 impl From<CoreError> for UsrError {
     fn from(e: CoreError) -> Self {
         match e {
-            CoreError::Validation { field, message } => {
-                let member = member(field);
-                Self::invalid(member, sentence(member, &message))
+            CoreError::Validation { field, problem } => {
+                let member = member(field.as_str());
+                Self::invalid(member, sentence(member, &wording::problem(&problem)))
             }
             CoreError::Conflict(which) => {
                 let (field, what) = match which {
@@ -167,9 +167,11 @@ impl From<CoreError> for UsrError {
                 "conflict",
                 "The user was changed by someone else at the same time; try again.",
             ),
-            CoreError::Forbidden(why) => {
-                Self::new(StatusCode::FORBIDDEN, "forbidden", sentence(None, &why))
-            }
+            CoreError::Forbidden(why) => Self::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                sentence(None, wording::refusal(why)),
+            ),
             CoreError::Unauthorized | CoreError::Locked => {
                 Self::unauthorized("The bearer token is missing or not valid.")
             }
@@ -222,14 +224,15 @@ impl DialectError for UsrError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rosetta_core::{Field, Problem};
 
     #[test]
     fn canonical_fields_become_usr_members() {
-        let e = UsrError::from(CoreError::invalid("email", "is not a valid email address"));
+        let e = UsrError::from(CoreError::invalid(Field::Email, Problem::NotEmail));
         assert_eq!(e.field, Some("emailAddress"));
         assert_eq!(e.message, "emailAddress is not a valid email address.");
         assert_eq!(e.status, StatusCode::BAD_REQUEST);
-        let e = UsrError::from(CoreError::invalid("full_name", "must not be empty"));
+        let e = UsrError::from(CoreError::invalid(Field::FullName, Problem::Empty));
         assert_eq!(e.field, Some("contactName"));
         let e = UsrError::from(CoreError::Conflict(UniqueField::Email));
         assert_eq!(

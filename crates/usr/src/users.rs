@@ -4,7 +4,9 @@
 use actix_web::http::Method;
 use actix_web::web::{Data, Path, Payload};
 use actix_web::HttpRequest;
-use rosetta_core::{CreateOptions, Directory, UserFilter, UserId, UserKey};
+use rosetta_core::{
+    CreateUserRequest, Directory, Onboarding, UpdateUserRequest, UserFilter, UserId, UserKey,
+};
 use rosetta_dialect::body::{media_type, read_body};
 use rosetta_dialect::path::{number, NumberRule};
 use rosetta_dialect::{JsonReply, Limits};
@@ -76,7 +78,11 @@ pub async fn add_user(
 ) -> Answer<UserOut> {
     let body = user_body(&req, payload, &limits).await?;
     let new = convert::new_user(body)?;
-    let user = dir.create_user(&actor, new, CreateOptions::PLAIN).await?;
+    let request = CreateUserRequest {
+        user: new,
+        onboarding: Onboarding::Plain,
+    };
+    let user = dir.create_user(&actor, request).await?;
     Ok(JsonReply::created(convert::user_out(&user)))
 }
 
@@ -92,7 +98,12 @@ pub async fn modify_user(
     let body = user_body(&req, payload, &limits).await?;
     let current = dir.get_user(&actor, UserKey::Id(id)).await?;
     let patch = convert::patch(body, current.status)?;
-    let user = dir.update_user(&actor, id, patch, None).await?;
+    let request = UpdateUserRequest {
+        id,
+        patch,
+        expected_version: None,
+    };
+    let user = dir.update_user(&actor, request).await?;
     Ok(JsonReply::ok(convert::user_out(&user)))
 }
 

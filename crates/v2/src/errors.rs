@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{CoreError, UniqueField};
-use rosetta_dialect::{BodyError, DialectError};
+use rosetta_dialect::{wording, BodyError, DialectError};
 
 use crate::format::{format_of, Format, Refusal};
 use crate::reply::{write, Shape};
@@ -205,9 +205,13 @@ pub fn member_name(canonical: &str) -> &'static str {
 impl From<CoreError> for V2Error {
     fn from(e: CoreError) -> Self {
         match e {
-            CoreError::Validation { field, message } => {
-                let member = member_name(field);
-                Self::field(member, "InvalidValue", format!("{member} {message}"))
+            CoreError::Validation { field, problem } => {
+                let member = member_name(field.as_str());
+                Self::field(
+                    member,
+                    "InvalidValue",
+                    format!("{member} {}", wording::problem(&problem)),
+                )
             }
             CoreError::Conflict(which) => {
                 let member = match which {
@@ -232,7 +236,9 @@ impl From<CoreError> for V2Error {
                 "Conflict",
                 "the user changed while this request ran; try again",
             ),
-            CoreError::Forbidden(reason) => Self::new(StatusCode::FORBIDDEN, "Forbidden", reason),
+            CoreError::Forbidden(reason) => {
+                Self::new(StatusCode::FORBIDDEN, "Forbidden", wording::refusal(reason))
+            }
             CoreError::Unauthorized => Self::unauthorized(),
             CoreError::Locked => {
                 Self::new(StatusCode::FORBIDDEN, "Locked", "the account is locked")

@@ -1,7 +1,7 @@
 //! `/api/v2/user`: read one user (GET), create one (POST), delete one (DELETE).
 
 use actix_web::web::Data;
-use rosetta_core::{CreateOptions, Directory, Notice, Status, UserKey};
+use rosetta_core::{CreateUserRequest, Directory, Onboarding, Status, UserKey};
 
 use crate::auth::{V2Caller, V2Post};
 use crate::body;
@@ -71,25 +71,19 @@ pub async fn create_user(
     let input = user_input(body::parse(&bytes, format)?)?;
     let (new, flags) = convert::new_user(input, actor.tenant)?;
     let send = !flags.do_not_email;
-    let user = if flags.reset_password {
-        dir.create_user_with_reset(&actor, new, send).await?
+    let onboarding = if flags.reset_password {
+        Onboarding::Reset { email: send }
     } else {
-        let opts = match new.status {
-            Status::Active => CreateOptions {
-                ticket: false,
-                notice: if send { Notice::Welcome } else { Notice::None },
-            },
-            Status::Pending => CreateOptions {
-                ticket: true,
-                notice: if send {
-                    Notice::Activation
-                } else {
-                    Notice::None
-                },
-            },
-            Status::Inactive => CreateOptions::PLAIN,
-        };
-        dir.create_user(&actor, new, opts).await?
+        match new.status {
+            Status::Active if send => Onboarding::Welcome,
+            Status::Active | Status::Inactive => Onboarding::Plain,
+            Status::Pending => Onboarding::Activation { email: send },
+        }
     };
+    let request = CreateUserRequest {
+        user: new,
+        onboarding,
+    };
+    let user = dir.create_user(&actor, request).await?;
     Ok(answer(user))
 }

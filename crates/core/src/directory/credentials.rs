@@ -1,0 +1,82 @@
+//! Machine credentials and v2 integration keys, and the short memory of ones that verified.
+
+use super::requests::CreateCredentialRequest;
+use super::service::{now, Directory};
+use crate::crypto;
+use crate::error::{CoreError, CoreResult};
+use crate::ids::TenantId;
+use crate::model::Credential;
+use crate::store::NewCredential;
+
+impl Directory {
+    /// A new credential for a dialect of the tenant; returns the token once.
+    pub async fn create_credential(
+        &self,
+        request: CreateCredentialRequest<'_>,
+    ) -> CoreResult<(Credential, String)> {
+        let CreateCredentialRequest {
+            tenant,
+            dialect,
+            name,
+        } = request;
+        self.tenant(tenant).await?;
+        let token = crypto::random_token();
+        let cred = self
+            .store
+            .create_credential(
+                NewCredential {
+                    tenant,
+                    dialect: dialect.to_owned(),
+                    name: name.map(str::to_owned),
+                    token_hash: crypto::token_hash(&token),
+                },
+                now(),
+            )
+            .await?;
+        Ok((cred, token))
+    }
+
+    /// A machine credential of `dialect`, or `Unauthorized`.
+    pub async fn authenticate_credential(
+        &self,
+        dialect: &str,
+        token: &str,
+    ) -> CoreResult<Credential> {
+        let hash = crypto::token_hash(token);
+        let cred = match self.credentials.get(&hash) {
+            Some(cred) => cred,
+            None => {
+                let Some(cred) = self.store.credential_by_hash(&hash).await? else {
+                    return Err(CoreError::Unauthorized);
+                };
+                self.credentials.put(hash, cred.clone());
+                cred
+            }
+        };
+        if cred.dialect == dialect {
+            Ok(cred)
+        } else {
+            Err(CoreError::Unauthorized)
+        }
+    }
+
+    /// v2's `CompanyId` + `IntegrationKey`: both must belong together.
+    pub async fn authenticate_integration_key(
+        &self,
+        tenant: TenantId,
+        key: &str,
+    ) -> CoreResult<()> {
+        let hash = crypto::token_hash(key);
+        let cache_key = format!("{}:{hash}", tenant.0);
+        if self.integration_keys.get(&cache_key).is_some() {
+            return Ok(());
+        }
+        match self.store.tenant_key_hash(tenant).await? {
+            Some(stored) if stored == hash => {
+                self.integration_keys.put(cache_key, ());
+                Ok(())
+            }
+            _ => Err(CoreError::Unauthorized),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Creating users: the single create, the create with a password reset (v2 `ResetPassword`)
+//! and the batch (keaz CSV import) all build each user's write the one way,
+//! [`Directory::new_user_write`], so its audit row, ticket, messages and secrets are made in one
+//! place.
+
+use super::actor::Actor;
+use super::requests::{CreateUserRequest, CreateUsersRequest, Onboarding};
+use super::service::{now, Directory};
+use super::tenants::check_role;
+use super::user_input::ParsedUser;
+use crate::error::{CoreError, CoreResult};
+use crate::ids::UserId;
+use crate::model::{AuditAction, Tenant, User};
+use crate::store::NewUserWrite;
+
+impl Directory {
+    pub async fn create_user(&self, actor: &Actor, request: CreateUserRequest) -> CoreResult<User> {
+        let CreateUserRequest {
+            mut user,
+            onboarding,
+        } = request;
+        actor.require_admin()?;
+        if let Onboarding::Reset { .. } = onboarding {
+            user.password_expired = true;
+        }
+        let parsed = self.parse_new(actor, user)?;
+        check_role(
+            &self.store.roles(actor.tenant).await?,
+            parsed.record.role_number,
+        )?;
+        let tenant = self.tenant(actor.tenant).await?;
+        let write = self
+            .new_user_write(actor, &tenant, parsed, onboarding)
+            .await?;
+        self.store.insert_user(write, now()).await
+    }
+
+    /// Creates many users in one transaction, all or nothing (keaz CSV import). Validation
+    /// errors carry the 0-based index of the offending user.
+    pub async fn create_users(
+        &self,
+        actor: &Actor,
+        request: CreateUsersRequest,
+    ) -> Result<Vec<User>, (Option<usize>, CoreError)> {
+        let CreateUsersRequest { users, onboarding } = request;
+        actor.require_admin().map_err(|e| (None, e))?;
+        let tenant = self.tenant(actor.tenant).await.map_err(|e| (None, e))?;
+        let roles = self
+            .store
+            .roles(actor.tenant)
+            .await
+            .map_err(|e| (None, e))?;
+        let mut writes = Vec::with_capacity(users.len());
+        for (i, user) in users.into_iter().enumerate() {
+            let at = |e| (Some(i), e);
+            let parsed = self.parse_new(actor, user).map_err(at)?;
+            check_role(&roles, parsed.record.role_number).map_err(at)?;
+            let write = self
+                .new_user_write(actor, &tenant, parsed, onboarding)
+                .await
+                .map_err(at)?;
+            writes.push(write);
+        }
+        self.store
+            .insert_users(writes, now())
+            .await
+            .map_err(|e| (None, e))
+    }
+
+    /// Everything that is written with a new user: its ticket and messages as `onboarding`
+    /// asks, its secrets hashed and encrypted, and its audit row.
+    async fn new_user_write(
+        &self,
+        actor: &Actor,
+        tenant: &Tenant,
+        parsed: ParsedUser,
+        onboarding: Onboarding,
+    ) -> CoreResult<NewUserWrite> {
+        let ParsedUser {
+            record,
+            password,
+            memorable_word,
+        } = parsed;
+        let (ticket, emails) = self.onboarding(tenant, &record, onboarding);
+        let secrets = self.secrets_for(password, memorable_word).await?;
+        // The id is the store's to give; the audit row gets it when the user is inserted.
+        let audit = Self::audit(
+            actor,
+            AuditAction::Create,
+            UserId(0),
+            record.uuid,
+            &record.email,
+        );
+        Ok(NewUserWrite {
+            record,
+            secrets,
+            audit,
+            ticket,
+            emails,
+        })
+    }
+}

@@ -1,0 +1,75 @@
+//! What the gateway itself does with the database besides serving dialects: sending the
+//! outbox and recording usage. Each is a small handle over the directory's store, so the
+//! server holds these capabilities and never the store itself.
+
+use std::sync::Arc;
+
+use super::service::Directory;
+use crate::error::CoreResult;
+use crate::model::{OutboxEmail, Timestamp, UsageCount};
+use crate::store::Store;
+
+/// The email outbox, for the sender that delivers it.
+#[derive(Clone)]
+pub struct Outbox {
+    store: Arc<dyn Store>,
+}
+
+impl Outbox {
+    /// Unsent messages whose next attempt is due and that no sender holds a lease on.
+    pub async fn due(&self, now: Timestamp, limit: u32) -> CoreResult<Vec<OutboxEmail>> {
+        self.store.due_emails(now, limit).await
+    }
+
+    /// Claims a message until `lease_until`; false when another sender has it.
+    pub async fn claim(&self, id: i64, now: Timestamp, lease_until: Timestamp) -> CoreResult<bool> {
+        self.store.claim_email(id, now, lease_until).await
+    }
+
+    /// Marks a message sent; false when it was already marked.
+    pub async fn mark_sent(&self, id: i64, now: Timestamp) -> CoreResult<bool> {
+        self.store.mark_email_sent(id, now).await
+    }
+
+    /// Records a failed delivery and when to try again.
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_attempt: Timestamp,
+    ) -> CoreResult<()> {
+        self.store.mark_email_failed(id, error, next_attempt).await
+    }
+}
+
+/// Calls counted per dialect, credential and route (`rosetta usage`).
+#[derive(Clone)]
+pub struct Usage {
+    store: Arc<dyn Store>,
+}
+
+impl Usage {
+    /// Adds counts to the minute `bucket` starts.
+    pub async fn record(&self, bucket: Timestamp, counts: Vec<UsageCount>) -> CoreResult<()> {
+        self.store.record_usage(bucket, counts).await
+    }
+
+    /// Sums per dialect, credential and route since `since`, most calls first.
+    pub async fn since(&self, since: Timestamp) -> CoreResult<Vec<UsageCount>> {
+        self.store.usage_since(since).await
+    }
+}
+
+impl Directory {
+    pub fn outbox(&self) -> Outbox {
+        Outbox {
+            store: Arc::clone(&self.store),
+        }
+    }
+
+    pub fn usage(&self) -> Usage {
+        Usage {
+            store: Arc::clone(&self.store),
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The directory service itself: what it holds, and what every aggregate's operations share.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::Semaphore;
+
+use super::settings::Settings;
+use crate::crypto::MemorableCipher;
+use crate::error::CoreResult;
+use crate::model::{Credential, Timestamp};
+use crate::recent::Recent;
+use crate::store::Store;
+
+pub struct Directory {
+    pub(super) store: Arc<dyn Store>,
+    pub(super) settings: Settings,
+    pub(super) cipher: MemorableCipher,
+    /// Verified machine credentials by token hash.
+    pub(super) credentials: Recent<Credential>,
+    /// Verified v2 integration keys by tenant and key hash.
+    pub(super) integration_keys: Recent<()>,
+    pub(super) list_slots: Semaphore,
+}
+
+pub(super) fn now() -> Timestamp {
+    Utc::now()
+}
+
+pub(super) fn after(d: Duration) -> Timestamp {
+    now() + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+impl Directory {
+    pub fn new(store: Arc<dyn Store>, settings: Settings, secret_key: &str) -> Self {
+        Self {
+            credentials: Recent::new(settings.credential_cache_ttl),
+            integration_keys: Recent::new(settings.credential_cache_ttl),
+            list_slots: Semaphore::new(settings.list_concurrency.max(1)),
+            store,
+            settings,
+            cipher: MemorableCipher::from_secret(secret_key),
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Whether the database answers right now (`/readyz`).
+    pub async fn ping(&self) -> CoreResult<()> {
+        self.store.ping().await
+    }
+}

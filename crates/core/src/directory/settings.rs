@@ -1,0 +1,38 @@
+//! Knobs from the server's configuration that change what the core does.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bcrypt_cost: u32,
+    pub min_password_length: usize,
+    pub activation_ttl: Duration,
+    pub session_idle_ttl: Duration,
+    pub temporary_token_ttl: Duration,
+    pub lockout_threshold: i32,
+    pub lockout_duration: Duration,
+    /// With `{ticket}` where the ticket goes.
+    pub activation_url: String,
+    /// How long a verified machine credential is trusted without a read (0: always read).
+    pub credential_cache_ttl: Duration,
+    /// List and search queries running at once; the rest wait their turn without holding a
+    /// database connection.
+    pub list_concurrency: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bcrypt_cost: 12,
+            min_password_length: 1,
+            activation_ttl: Duration::from_secs(72 * 3600),
+            session_idle_ttl: Duration::from_secs(3600),
+            temporary_token_ttl: Duration::from_secs(300),
+            lockout_threshold: 5,
+            lockout_duration: Duration::from_secs(15 * 60),
+            activation_url: "http://127.0.0.1:8080/keaz/activate/{ticket}".into(),
+            credential_cache_ttl: Duration::from_secs(10),
+            list_concurrency: 2,
+        }
+    }
+}

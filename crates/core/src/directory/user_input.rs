@@ -1,0 +1,300 @@
+//! A dialect's user input made into a validated record: the rules every create and update
+//! passes, in one place.
+
+use uuid::Uuid;
+
+use super::actor::Actor;
+use super::requests::{NewUser, UserPatch};
+use super::service::Directory;
+use super::tenants::check_role;
+use crate::crypto;
+use crate::error::{CoreError, CoreResult, Field, Problem, Refusal};
+use crate::ids::{Email, Username};
+use crate::model::{Profile, SecretChange, User, UserRecord, DEFAULT_ROLE};
+use crate::secrets::{MemorableWord, Password};
+use crate::tags::PermName;
+
+/// The profile's free text fields hold at most this many characters each.
+const PROFILE_TEXT_MAX: usize = 1024;
+
+/// A validated user with the secrets to store beside it, not yet hashed or encrypted.
+pub(super) struct ParsedUser {
+    pub(super) record: UserRecord,
+    pub(super) password: Option<Password>,
+    pub(super) memorable_word: Option<MemorableWord>,
+}
+
+impl Directory {
+    pub(super) fn password(&self, raw: String) -> CoreResult<Password> {
+        Password::parse(raw, self.settings.min_password_length)
+    }
+
+    /// Validates a new user into a record, without touching the store.
+    pub(super) fn parse_new(&self, actor: &Actor, new: NewUser) -> CoreResult<ParsedUser> {
+        let NewUser {
+            username,
+            email,
+            name,
+            password,
+            memorable_word,
+            status,
+            role_number,
+            perms,
+            website_role,
+            default_account_id,
+            external_id,
+            profile,
+            license_types,
+            branch_ids,
+            groups,
+            folders,
+            devices,
+            password_expired,
+        } = new;
+        let email = Email::parse(&email)?;
+        let username = match username {
+            Some(u) => Username::parse(&u)?,
+            None => Username::parse(email.as_str())?,
+        };
+        let names = name.parse()?;
+        let password = password.map(|pw| self.password(pw)).transpose()?;
+        let memorable_word = memorable_word.map(MemorableWord::parse).transpose()?;
+        let perms = parse_perms(perms)?;
+        check_profile(&profile)?;
+        check_grants(actor, &[], &perms)?;
+        let record = UserRecord {
+            uuid: Uuid::new_v4(),
+            tenant_id: actor.tenant,
+            username,
+            email,
+            names,
+            status,
+            role_number: role_number.unwrap_or(DEFAULT_ROLE),
+            perms,
+            website_role,
+            default_account_id,
+            external_id: blank_to_none(external_id),
+            profile,
+            license_types: dedup(license_types),
+            branch_ids: dedup(branch_ids),
+            groups: dedup(groups),
+            folders: dedup(folders),
+            devices,
+            password_expired,
+        };
+        Ok(ParsedUser {
+            record,
+            password,
+            memorable_word,
+        })
+    }
+
+    /// The stored user with a patch applied, validated as a new user would be.
+    pub(super) async fn apply_patch(
+        &self,
+        actor: &Actor,
+        current: &User,
+        patch: UserPatch,
+    ) -> CoreResult<ParsedUser> {
+        let UserPatch {
+            username,
+            email,
+            name,
+            password,
+            memorable_word,
+            status,
+            role_number,
+            perms,
+            website_role,
+            default_account_id,
+            external_id,
+            profile,
+            license_types,
+            branch_ids,
+            groups,
+            folders,
+            devices,
+            password_expired,
+        } = patch;
+        let email = match email {
+            Some(e) => Email::parse(&e)?,
+            None => current.email.clone(),
+        };
+        let username = match username {
+            Some(u) => Username::parse(&u)?,
+            None => current.username.clone(),
+        };
+        let names = match name {
+            Some(n) => n.parse()?,
+            None => current.names.clone(),
+        };
+        let password = password.map(|pw| self.password(pw)).transpose()?;
+        let memorable_word = memorable_word.map(MemorableWord::parse).transpose()?;
+        let role_number = role_number.unwrap_or(current.role_number);
+        if role_number != current.role_number {
+            check_role(&self.store.roles(actor.tenant).await?, role_number)?;
+        }
+        // The stored perms are checked again when they are kept: a write never stores a name
+        // the rules refuse.
+        let perms = parse_perms(perms.unwrap_or_else(|| current.perms.clone()))?;
+        let profile = profile.unwrap_or_else(|| current.profile.clone());
+        check_profile(&profile)?;
+        check_grants(actor, &current.perms, &perms)?;
+        // A new password clears an expiry set by ResetPassword.
+        let password_expired = match (&password, password_expired) {
+            (_, Some(v)) => v,
+            (Some(_), None) => false,
+            (None, None) => current.password_expired,
+        };
+        let record = UserRecord {
+            uuid: current.uuid,
+            tenant_id: current.tenant_id,
+            username,
+            email,
+            names,
+            status: status.unwrap_or(current.status),
+            role_number,
+            perms,
+            website_role: website_role.unwrap_or_else(|| current.website_role.clone()),
+            default_account_id: default_account_id.unwrap_or(current.default_account_id),
+            external_id: match external_id {
+                Some(v) => blank_to_none(v),
+                None => current.external_id.clone(),
+            },
+            profile,
+            license_types: license_types
+                .map(dedup)
+                .unwrap_or_else(|| current.license_types.clone()),
+            branch_ids: branch_ids
+                .map(dedup)
+                .unwrap_or_else(|| current.branch_ids.clone()),
+            groups: groups.map(dedup).unwrap_or_else(|| current.groups.clone()),
+            folders: folders
+                .map(dedup)
+                .unwrap_or_else(|| current.folders.clone()),
+            devices: devices.unwrap_or_else(|| current.devices.clone()),
+            password_expired,
+        };
+        Ok(ParsedUser {
+            record,
+            password,
+            memorable_word,
+        })
+    }
+
+    /// The secret columns for a write: the password hashed (on the blocking pool), the
+    /// memorable word encrypted.
+    pub(super) async fn secrets_for(
+        &self,
+        password: Option<Password>,
+        memorable_word: Option<MemorableWord>,
+    ) -> CoreResult<SecretChange> {
+        let password_hash = match password {
+            Some(pw) => {
+                Some(crypto::hash_password(pw.into_plain(), self.settings.bcrypt_cost).await?)
+            }
+            None => None,
+        };
+        let memorable_word_enc = match memorable_word {
+            Some(w) => Some(self.cipher.encrypt(w.expose())?),
+            None => None,
+        };
+        Ok(SecretChange {
+            password_hash,
+            memorable_word_enc,
+        })
+    }
+}
+
+/// The keaz grant rule, applied to whatever perms a write adds.
+pub(super) fn check_grants(actor: &Actor, before: &[String], after: &[PermName]) -> CoreResult<()> {
+    let added =
+        |name: &str| after.iter().any(|p| p.as_str() == name) && !before.iter().any(|p| p == name);
+    if added("keaz") && !actor.grants_keaz {
+        return Err(CoreError::Forbidden(Refusal::GrantKeaz));
+    }
+    if added("admin") && !actor.grants_admin {
+        return Err(CoreError::Forbidden(Refusal::GrantAdmin));
+    }
+    Ok(())
+}
+
+/// Each name once, in the order written, every one a valid permission name.
+fn parse_perms(perms: Vec<String>) -> CoreResult<Vec<PermName>> {
+    dedup(perms).iter().map(|p| PermName::parse(p)).collect()
+}
+
+fn check_profile(profile: &Profile) -> CoreResult<()> {
+    let Profile {
+        employee_id,
+        contact_number,
+        license_number,
+        license_expiry_month,
+        license_expiry_year,
+        license_type,
+        license_country,
+        cost_centre_id,
+        activated_via_company_id,
+    } = profile;
+    let texts = [
+        employee_id,
+        contact_number,
+        license_number,
+        license_expiry_month,
+        license_expiry_year,
+        license_type,
+        license_country,
+        cost_centre_id,
+        activated_via_company_id,
+    ];
+    if texts
+        .into_iter()
+        .flatten()
+        .any(|text| text.chars().count() > PROFILE_TEXT_MAX)
+    {
+        return Err(CoreError::invalid(
+            Field::Profile,
+            Problem::ProfileTooLong {
+                max: PROFILE_TEXT_MAX,
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Keeps the first occurrence of each item, so lists read back in the order written.
+fn dedup<T: PartialEq + Clone>(items: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn blank_to_none(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::TenantId;
+
+    fn perms(names: &[&str]) -> Vec<PermName> {
+        names.iter().map(|n| PermName::parse(n).unwrap()).collect()
+    }
+
+    #[test]
+    fn grant_rule() {
+        let mut actor = Actor::cli(TenantId(1));
+        actor.grants_keaz = false;
+        assert!(check_grants(&actor, &[], &perms(&["admin"])).is_ok());
+        assert!(check_grants(&actor, &[], &perms(&["keaz"])).is_err());
+        // keeping a perm one already has is no grant
+        assert!(check_grants(&actor, &["keaz".into()], &perms(&["keaz"])).is_ok());
+        actor.grants_admin = false;
+        assert!(check_grants(&actor, &[], &perms(&["admin"])).is_err());
+    }
+}

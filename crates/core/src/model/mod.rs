@@ -1,0 +1,22 @@
+//! The canonical user of MAPPING.md and the records around it. None of these types holds a
+//! secret: password hashes and encrypted memorable words live in [`UserSecrets`], which the
+//! dialects never see, so serialising a [`User`] cannot leak one.
+
+mod asset;
+mod audit;
+mod outbox;
+mod tenant;
+mod time;
+mod tokens;
+mod user;
+
+pub use asset::{Asset, Booking, NewBooking};
+pub use audit::{AuditAction, AuditRecord, NewAudit};
+pub use outbox::{NewEmail, OutboxEmail, UsageCount};
+pub use tenant::{default_roles, Credential, Role, Tenant, DEFAULT_ROLE};
+pub use time::Timestamp;
+pub use tokens::{NewSession, NewTicket, Session, SessionKind};
+pub use user::{
+    Cursor, Device, Page, Profile, SecretChange, Status, User, UserFilter, UserKey, UserRecord,
+    UserSecrets,
+};

@@ -1,0 +1,5 @@
+//! How the core tells time: UTC instants.
+
+use chrono::{DateTime, Utc};
+
+pub type Timestamp = DateTime<Utc>;

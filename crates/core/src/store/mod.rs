@@ -1,0 +1,55 @@
+//! The persistence boundary. The core states what it needs; `rosetta-store` implements it with
+//! Diesel. The needs are split by capability, one trait per aggregate (as lldap splits its
+//! backend handlers), and [`Store`] is all of them: what the [`Directory`](crate::Directory)
+//! holds. Every write method is one transaction: the audit row, ticket and outbox messages
+//! passed with a change commit or roll back with it.
+
+use async_trait::async_trait;
+
+use crate::error::CoreResult;
+
+mod assets;
+mod audit;
+mod credentials;
+mod logins;
+mod outbox;
+mod sessions;
+mod tenants;
+mod tickets;
+mod usage;
+mod user_lists;
+mod users;
+
+pub use assets::{AssetStore, NewAsset};
+pub use audit::AuditStore;
+pub use credentials::{CredentialStore, NewCredential};
+pub use logins::LoginStore;
+pub use outbox::OutboxStore;
+pub use sessions::SessionStore;
+pub use tenants::{NewTenant, TenantStore};
+pub use tickets::{Redeem, RedeemOutcome, TicketReplace, TicketStore};
+pub use usage::UsageStore;
+pub use user_lists::UserListStore;
+pub use users::{NewUserWrite, UserStore, UserUpdateWrite};
+
+/// Every capability over one database.
+#[async_trait]
+pub trait Store:
+    TenantStore
+    + CredentialStore
+    + UserStore
+    + UserListStore
+    + LoginStore
+    + AuditStore
+    + SessionStore
+    + TicketStore
+    + OutboxStore
+    + UsageStore
+    + AssetStore
+    + Send
+    + Sync
+    + 'static
+{
+    /// Whether the database answers right now (`/readyz`).
+    async fn ping(&self) -> CoreResult<()>;
+}

@@ -1,0 +1,59 @@
+//! Users one at a time: writes with everything that commits beside them, and reads by key.
+
+use async_trait::async_trait;
+
+use crate::error::CoreResult;
+use crate::ids::{TenantId, UserId};
+use crate::model::{
+    NewAudit, NewEmail, NewTicket, SecretChange, SessionKind, Timestamp, User, UserKey, UserRecord,
+    UserSecrets,
+};
+
+/// A new user and everything written with it, in its one transaction: the single create, the
+/// create with a password reset and each user of a batch are all one of these.
+#[derive(Clone)]
+pub struct NewUserWrite {
+    pub record: UserRecord,
+    pub secrets: SecretChange,
+    pub audit: NewAudit,
+    /// The activation ticket, when the user gets one.
+    pub ticket: Option<NewTicket>,
+    pub emails: Vec<NewEmail>,
+}
+
+/// A full record to write over a stored user, if the stored version is still
+/// `expected_version`.
+#[derive(Clone)]
+pub struct UserUpdateWrite {
+    pub tenant: TenantId,
+    pub id: UserId,
+    pub expected_version: i64,
+    pub record: UserRecord,
+    pub secrets: SecretChange,
+    pub audit: NewAudit,
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts the user with its secrets, audit row, optional activation ticket and emails.
+    async fn insert_user(&self, user: NewUserWrite, now: Timestamp) -> CoreResult<User>;
+    /// Inserts many users in one transaction (CSV import): all or nothing.
+    async fn insert_users(&self, users: Vec<NewUserWrite>, now: Timestamp)
+        -> CoreResult<Vec<User>>;
+    async fn user(&self, tenant: TenantId, key: UserKey) -> CoreResult<Option<User>>;
+    async fn user_secrets(&self, tenant: TenantId, id: UserId) -> CoreResult<Option<UserSecrets>>;
+    /// A user with its unexpired sessions of `kind` counted, read on one connection (the one
+    /// user kashflow's `GET /users/{n}` shows with `NoOfLogins`).
+    async fn user_with_session_count(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        kind: SessionKind,
+        now: Timestamp,
+    ) -> CoreResult<Option<(User, i64)>>;
+    /// Writes the full record if the stored version is still the expected one.
+    /// `Err(VersionConflict)` otherwise, `Err(NotFound)` if the user is gone.
+    async fn update_user(&self, update: UserUpdateWrite, now: Timestamp) -> CoreResult<User>;
+    /// Deletes the user with its sessions and tickets; the audit row stays. False if absent.
+    async fn delete_user(&self, tenant: TenantId, id: UserId, audit: NewAudit) -> CoreResult<bool>;
+}

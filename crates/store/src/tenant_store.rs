@@ -1,0 +1,146 @@
+//! [`TenantStore`] over Diesel: settings, tenants and role catalogues.
+
+use async_trait::async_trait;
+use diesel::prelude::*;
+use rosetta_core::{CoreResult, NewTenant, Role, Tenant, TenantId, TenantStore, Timestamp};
+
+use crate::diesel_store::DieselStore;
+use crate::error::StoreError;
+use crate::rows::tenants::{load_roles, RoleValues, SettingValues, TenantValues};
+use crate::rows::{from_millis, millis};
+use crate::schema::{roles, settings, tenants};
+
+#[async_trait]
+impl TenantStore for DieselStore {
+    async fn setting_get_or_init(&self, key: &str, value: String) -> CoreResult<String> {
+        let key = key.to_owned();
+        let written = self
+            .db
+            .write({
+                let key = key.clone();
+                move |conn| {
+                    let found: Option<String> = settings::table
+                        .filter(settings::key.eq(&key))
+                        .select(settings::value)
+                        .first(conn)
+                        .optional()?;
+                    if let Some(v) = found {
+                        return Ok(v);
+                    }
+                    diesel::insert_into(settings::table)
+                        .values(SettingValues {
+                            key: &key,
+                            value: &value,
+                        })
+                        .execute(conn)?;
+                    Ok(value)
+                }
+            })
+            .await;
+        match written {
+            // Another gateway starting on the same fresh PostgreSQL database stored its value
+            // between our read and our insert (read committed lets both read nothing): theirs
+            // is the one, so every replica uses the same secret key.
+            Err(StoreError::Unique(_)) => Ok(self
+                .db
+                .run(move |conn| {
+                    Ok(settings::table
+                        .filter(settings::key.eq(&key))
+                        .select(settings::value)
+                        .first(conn)?)
+                })
+                .await?),
+            other => Ok(other?),
+        }
+    }
+
+    async fn create_tenant(&self, tenant: NewTenant, now: Timestamp) -> CoreResult<Tenant> {
+        let NewTenant {
+            name,
+            integration_key_hash,
+            roles: seed,
+        } = tenant;
+        Ok(self
+            .db
+            .write(move |conn| {
+                let id: i64 = diesel::insert_into(tenants::table)
+                    .values(TenantValues {
+                        name: &name,
+                        integration_key_hash: &integration_key_hash,
+                        created_at: millis(now),
+                    })
+                    .returning(tenants::id)
+                    .get_result(conn)?;
+                for r in &seed {
+                    RoleValues::new(id, r).insert(conn)?;
+                }
+                Ok(Tenant {
+                    id: TenantId(id),
+                    name,
+                    created_at: from_millis(millis(now))?,
+                })
+            })
+            .await?)
+    }
+
+    async fn tenant(&self, id: TenantId) -> CoreResult<Option<Tenant>> {
+        Ok(self
+            .db
+            .run(move |conn| {
+                let row: Option<(i64, String, i64)> = tenants::table
+                    .filter(tenants::id.eq(id.0))
+                    .select((tenants::id, tenants::name, tenants::created_at))
+                    .first(conn)
+                    .optional()?;
+                row.map(|(id, name, at)| {
+                    Ok(Tenant {
+                        id: TenantId(id),
+                        name,
+                        created_at: from_millis(at)?,
+                    })
+                })
+                .transpose()
+            })
+            .await?)
+    }
+
+    async fn tenant_key_hash(&self, id: TenantId) -> CoreResult<Option<String>> {
+        Ok(self
+            .db
+            .run(move |conn| {
+                Ok(tenants::table
+                    .filter(tenants::id.eq(id.0))
+                    .select(tenants::integration_key_hash)
+                    .first(conn)
+                    .optional()?)
+            })
+            .await?)
+    }
+
+    async fn roles(&self, tenant: TenantId) -> CoreResult<Vec<Role>> {
+        Ok(self.db.run(move |conn| load_roles(conn, tenant)).await?)
+    }
+
+    async fn set_role(&self, tenant: TenantId, role: &Role) -> CoreResult<()> {
+        let role = role.clone();
+        Ok(self
+            .db
+            .write(move |conn| {
+                let updated = diesel::update(
+                    roles::table
+                        .filter(roles::tenant_id.eq(tenant.0))
+                        .filter(roles::number.eq(role.number)),
+                )
+                .set((roles::name.eq(&role.name), roles::admin.eq(role.admin)))
+                .execute(conn)?;
+                if updated == 0 {
+                    RoleValues::new(tenant.0, &role).insert(conn)?;
+                }
+                diesel::update(tenants::table.filter(tenants::id.eq(tenant.0)))
+                    .set(tenants::roles_version.eq(tenants::roles_version + 1))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await?)
+    }
+}

@@ -1,0 +1,81 @@
+//! [`UsageStore`] over Diesel: calls counted per minute and route.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use diesel::prelude::*;
+use rosetta_core::{CoreResult, Timestamp, UsageCount, UsageStore};
+
+use crate::diesel_store::DieselStore;
+use crate::rows::millis;
+use crate::rows::usage::UsageValues;
+use crate::schema::usage;
+
+#[async_trait]
+impl UsageStore for DieselStore {
+    async fn record_usage(&self, bucket: Timestamp, counts: Vec<UsageCount>) -> CoreResult<()> {
+        let bucket = millis(bucket);
+        Ok(self
+            .db
+            .write(move |conn| {
+                for c in &counts {
+                    let key = usage::table
+                        .filter(usage::bucket.eq(bucket))
+                        .filter(usage::dialect.eq(&c.dialect))
+                        .filter(usage::credential.eq(&c.credential))
+                        .filter(usage::route.eq(&c.route));
+                    let added = diesel::update(key)
+                        .set(usage::calls.eq(usage::calls + c.calls))
+                        .execute(conn)?;
+                    if added == 0 {
+                        diesel::insert_into(usage::table)
+                            .values(UsageValues {
+                                bucket,
+                                dialect: &c.dialect,
+                                credential: &c.credential,
+                                route: &c.route,
+                                calls: c.calls,
+                            })
+                            .execute(conn)?;
+                    }
+                }
+                Ok(())
+            })
+            .await?)
+    }
+
+    async fn usage_since(&self, since: Timestamp) -> CoreResult<Vec<UsageCount>> {
+        let since = millis(since);
+        Ok(self
+            .db
+            .run(move |conn| {
+                // Summed here: SUM(BIGINT) is NUMERIC on PostgreSQL and INTEGER on SQLite, and
+                // the table holds one row per minute and route, which is small.
+                let rows: Vec<(String, String, String, i64)> = usage::table
+                    .filter(usage::bucket.ge(since))
+                    .select((
+                        usage::dialect,
+                        usage::credential,
+                        usage::route,
+                        usage::calls,
+                    ))
+                    .load(conn)?;
+                let mut sums: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+                for (dialect, credential, route, calls) in rows {
+                    *sums.entry((dialect, credential, route)).or_default() += calls;
+                }
+                let mut counts: Vec<UsageCount> = sums
+                    .into_iter()
+                    .map(|((dialect, credential, route), calls)| UsageCount {
+                        dialect,
+                        credential,
+                        route,
+                        calls,
+                    })
+                    .collect();
+                counts.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.route.cmp(&b.route)));
+                Ok(counts)
+            })
+            .await?)
+    }
+}

@@ -1,0 +1,145 @@
+//! [`UserListStore`] over Diesel: filtered pages and whole lists of a tenant's users.
+
+use async_trait::async_trait;
+use diesel::dsl::{count_star, sql};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool};
+use rosetta_core::{CoreResult, Cursor, Page, TenantId, User, UserFilter, UserId, UserListStore};
+
+use crate::db::{Backend, DbConn};
+use crate::diesel_store::DieselStore;
+use crate::error::StoreError;
+use crate::rows::users::UserRow;
+use crate::schema::users;
+
+#[async_trait]
+impl UserListStore for DieselStore {
+    async fn list_users(
+        &self,
+        tenant: TenantId,
+        filter: &UserFilter,
+        cursor: Cursor,
+        limit: u32,
+    ) -> CoreResult<Page> {
+        let filter = filter.clone();
+        Ok(self
+            .db
+            .run(move |conn| {
+                let total: i64 = filtered(tenant, &filter, Walk::Count)
+                    .select(count_star())
+                    .get_result(conn)?;
+                let (users, next) = load_page(conn, tenant, &filter, cursor, limit)?;
+                Ok(Page {
+                    users,
+                    total: u64::try_from(total).unwrap_or(0),
+                    next,
+                })
+            })
+            .await?)
+    }
+
+    async fn all_users(&self, tenant: TenantId, filter: &UserFilter) -> CoreResult<Vec<User>> {
+        let filter = filter.clone();
+        Ok(self
+            .db
+            .run(move |conn| {
+                let mut users = Vec::new();
+                let mut cursor = Cursor::Start;
+                loop {
+                    let (mut page, next) = load_page(conn, tenant, &filter, cursor, ALL_PAGE)?;
+                    users.append(&mut page);
+                    match next {
+                        Some(after) => cursor = Cursor::After(after),
+                        None => return Ok(users),
+                    }
+                }
+            })
+            .await?)
+    }
+}
+
+/// Rows per statement when every matching user is read: bounds what one statement holds.
+const ALL_PAGE: u32 = 10_000;
+
+/// One page in id order from `cursor`, and the cursor of the next page if there is one.
+fn load_page(
+    conn: &mut DbConn,
+    tenant: TenantId,
+    filter: &UserFilter,
+    cursor: Cursor,
+    limit: u32,
+) -> Result<(Vec<User>, Option<UserId>), StoreError> {
+    let mut q = filtered(tenant, filter, Walk::ById)
+        .select(UserRow::as_select())
+        .order(users::id.asc())
+        .limit(i64::from(limit) + 1);
+    match cursor {
+        Cursor::Start => {}
+        Cursor::After(id) => q = q.filter(users::id.gt(id.0)),
+        Cursor::Offset(n) => q = q.offset(i64::try_from(n).unwrap_or(i64::MAX)),
+    }
+    let mut rows: Vec<UserRow> = q.load(conn)?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let users = rows
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if more {
+        users.last().map(|u| u.id)
+    } else {
+        None
+    };
+    Ok((users, next))
+}
+
+/// How a filtered query is meant to run.
+#[derive(Clone, Copy, PartialEq)]
+enum Walk {
+    /// Counting: any index will do (a name filter counts over `users_tenant_name_key_idx`).
+    Count,
+    /// A page in id order.
+    ById,
+}
+
+fn filtered<'a>(tenant: TenantId, f: &UserFilter, walk: Walk) -> users::BoxedQuery<'a, Backend> {
+    // A page of a name search must walk users in id order and stop after a page. Given the
+    // tenant as a plain comparison, SQLite plans it over the name index instead (it holds the
+    // column the LIKE reads) and sorts every match by id first: 0.6 s instead of 20 ms for a
+    // deep page of 100,000 users. Written `+tenant_id`, the comparison cannot use an index, so
+    // the walk goes by id. Not with an external id, which seeks by (tenant_id, external_id);
+    // an email still seeks by `users_email_key_idx`.
+    let tenant_by_id_walk =
+        walk == Walk::ById && f.name_contains.is_some() && f.external_id.is_none();
+    let mut q = if tenant_by_id_walk {
+        users::table
+            .filter(sql::<Bool>("+\"users\".\"tenant_id\" = ").bind::<BigInt, _>(tenant.0))
+            .into_boxed::<Backend>()
+    } else {
+        users::table
+            .filter(users::tenant_id.eq(tenant.0))
+            .into_boxed::<Backend>()
+    };
+    if !f.statuses.is_empty() {
+        let s: Vec<&'static str> = f.statuses.iter().map(|s| s.as_str()).collect();
+        q = q.filter(users::status.eq_any(s));
+    }
+    if let Some(acc) = f.default_account_id {
+        q = q.filter(users::default_account_id.eq(acc));
+    }
+    if let Some(name) = &f.name_contains {
+        let escaped = name
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        q = q.filter(users::name_key.like(format!("%{escaped}%")).escape('\\'));
+    }
+    if let Some(email) = &f.email {
+        q = q.filter(users::email_key.eq(email.to_lowercase()));
+    }
+    if let Some(x) = &f.external_id {
+        q = q.filter(users::external_id.eq(x.clone()));
+    }
+    q
+}
