@@ -4,21 +4,20 @@
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use rosetta_core::Actor;
+use rosetta_core::{Actor, CoreError, Refusal};
 
 /// A dialect's authenticated caller, as an extractor: it fails with the dialect's error when
-/// the request carries no valid credential.
-pub trait Caller: FromRequest + 'static {
+/// the request carries no valid credential. That error maps every [`CoreError`], so the
+/// refusal of [`Admin`] is worded where the dialect words all the others.
+pub trait Caller: FromRequest<Error: From<CoreError>> + 'static {
     /// Who the caller acts as.
     fn actor(&self) -> &Actor;
-
-    /// The dialect's answer to a caller who is not an administrator of its tenant.
-    fn not_admin(&self) -> Self::Error;
 }
 
 /// A caller who must be an administrator: the dialect's caller is found first, then checked,
 /// so an anonymous request is told it is not authenticated, never that it is not an
-/// administrator. The core checks the rights again on every write.
+/// administrator. A caller who is not one gets the core's own [`Refusal::NotAdmin`], the code
+/// the core gives when it checks the rights again on the write, so both read alike.
 #[derive(Debug, Clone)]
 pub struct Admin<C>(pub C);
 
@@ -45,7 +44,7 @@ where
             if caller.actor().admin {
                 Ok(Self(caller))
             } else {
-                Err(caller.not_admin())
+                Err(CoreError::Forbidden(Refusal::NotAdmin).into())
             }
         })
     }

@@ -50,8 +50,4 @@ impl Caller for KfSession {
     fn actor(&self) -> &Actor {
         &self.0.actor
     }
-
-    fn not_admin(&self) -> KfError {
-        KfError::not_admin()
-    }
 }

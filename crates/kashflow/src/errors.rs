@@ -85,11 +85,6 @@ impl KfError {
         Self::new(StatusCode::FORBIDDEN, "Forbidden", message)
     }
 
-    /// A caller who is not an administrator, or a write the core refuses for want of rights.
-    pub fn not_admin() -> Self {
-        Self::forbidden("Only an administrator may create, change or delete users.")
-    }
-
     pub fn user_not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "UserNotFound", "User not found.")
     }
@@ -206,7 +201,11 @@ impl From<CoreError> for KfError {
                 "The user was changed by someone else; please read it again.",
             ),
             CoreError::NotFound => Self::user_not_found(),
-            CoreError::Forbidden(_) => Self::not_admin(),
+            // KashFlow has one refusal: its writes set no permission names, so the grant
+            // refusals cannot arise here.
+            CoreError::Forbidden(_) => {
+                Self::forbidden("Only an administrator may create, change or delete users.")
+            }
             CoreError::Unauthorized => Self::invalid_session(),
             CoreError::Locked => Self::locked(),
             CoreError::Unavailable(detail) => {

@@ -8,7 +8,7 @@ use actix_web::test::{call_service, init_service, read_body, TestRequest};
 use actix_web::web::{self, Data, Path};
 use actix_web::{App, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use futures_util::future::LocalBoxFuture;
-use rosetta_core::{Actor, Principal, TenantId};
+use rosetta_core::{Actor, CoreError, Principal, TenantId};
 
 use super::*;
 use crate::{render, Admin, Caller, DialectError};
@@ -30,6 +30,15 @@ impl ResponseError for TestError {
 
     fn error_response(&self) -> HttpResponse {
         HttpResponse::build(self.status_code()).body(format!("default:{}", self.0))
+    }
+}
+
+impl From<CoreError> for TestError {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::Forbidden(_) => TestError("not an administrator"),
+            _ => TestError("core error"),
+        }
     }
 }
 
@@ -74,10 +83,6 @@ impl FromRequest for Who {
 impl Caller for Who {
     fn actor(&self) -> &Actor {
         &self.0
-    }
-
-    fn not_admin(&self) -> TestError {
-        TestError("not an administrator")
     }
 }
 
