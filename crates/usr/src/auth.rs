@@ -36,10 +36,7 @@ impl UsrCaller {
         if token.is_empty() {
             return Err(UsrError::unauthorized("The bearer token is not valid."));
         }
-        let cred = dir
-            .authenticate_credential("usr", token)
-            .await
-            .map_err(UsrError::token_refused)?;
+        let cred = dir.authenticate_credential("usr", token).await?;
         label_credential(req, format!("credential:{}", cred.id));
         Ok(Self(Actor::machine(
             cred.tenant_id,

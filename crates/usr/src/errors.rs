@@ -91,14 +91,6 @@ impl UsrError {
             )
         }
     }
-
-    /// A bearer token the directory does not know (or a failure looking it up).
-    pub fn token_refused(e: CoreError) -> Self {
-        match e {
-            CoreError::Unauthorized => Self::unauthorized("The bearer token is not valid."),
-            other => other.into(),
-        }
-    }
 }
 
 impl From<BodyError> for UsrError {
@@ -172,8 +164,10 @@ impl From<CoreError> for UsrError {
                 "forbidden",
                 sentence(None, wording::refusal(why)),
             ),
+            // The core refuses only a credential it does not know (usr has no logins to
+            // lock), and a missing one never reaches it: `auth.rs` answers that itself.
             CoreError::Unauthorized | CoreError::Locked => {
-                Self::unauthorized("The bearer token is missing or not valid.")
+                Self::unauthorized("The bearer token is not valid.")
             }
             CoreError::Unavailable(detail) => {
                 tracing::error!(error = %detail, "usr: store unavailable");
