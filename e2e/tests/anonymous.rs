@@ -9,12 +9,10 @@
 //! that failed at once (a typed path, a typed body) would answer before the caller's lookup in
 //! the database. This suite is what would catch that.
 
-mod common;
-
-use common::Gw;
 use reqwest::Method;
 use rosetta_dialect::Dialect;
-use rosetta_testkit::{backend_tests, spawn_app, Backend};
+use rosetta_e2e::TestGateway;
+use rosetta_testkit::{backend_tests, Backend};
 use serde_json::Value;
 
 /// Routes that have no caller: a login, or a ticket that is its own credential.
@@ -66,8 +64,8 @@ fn says_unauthenticated(dialect: &str, body: &Value) -> bool {
 }
 
 async fn anonymous_callers_are_refused_first(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let gw = Gw::for_app(&app);
+    let app = TestGateway::start(backend).await;
+    let gw = app.client.clone();
     let oversize = vec![b'x'; app.config.limits.body_bytes + 1];
     let mut tried = 0;
     for dialect in DIALECTS {

@@ -28,8 +28,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use rosetta_core::NameInput;
-use rosetta_testkit::rosetta_server::Config;
-use rosetta_testkit::{backend_tests, spawn_app_with, Backend, TestApp};
+use rosetta_e2e::TestGateway;
+use rosetta_server::Config;
+use rosetta_testkit::{backend_tests, Backend, Fixtures};
 
 const ADMIN_USERNAME: &str = "admin";
 const ADMIN_EMAIL: &str = "admin@acme.example";
@@ -94,7 +95,7 @@ fn page(relative: &str) -> String {
 }
 
 /// The tenant, administrator and usr credential every page starts from.
-async fn prepare(app: &TestApp) -> Vec<(String, String)> {
+async fn prepare(app: &TestGateway) -> Vec<(String, String)> {
     let (tenant, key) = app.tenant("Acme Ltd").await;
     app.user_with(tenant, ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD, |new| {
         new.name = NameInput::Full("Ada Admin".into());
@@ -178,7 +179,7 @@ fn require_tools() {
 
 async fn dialect_page(backend: Backend, name: &str, min_blocks: usize) {
     require_tools();
-    let mut app = spawn_app_with(backend, |_| {}).await;
+    let mut app = TestGateway::start(backend).await;
     let env = prepare(&app).await;
     let markdown = page(&format!("docs/dialects/{name}.md"));
     run_page(name, &markdown, &env, min_blocks).await;
@@ -187,7 +188,7 @@ async fn dialect_page(backend: Backend, name: &str, min_blocks: usize) {
 
 async fn mapping_page(backend: Backend) {
     require_tools();
-    let mut app = spawn_app_with(backend, |_| {}).await;
+    let mut app = TestGateway::start(backend).await;
     let env = prepare(&app).await;
     run_page("mapping", &page("docs/mapping.md"), &env, 3).await;
     app.stop().await;
@@ -224,7 +225,7 @@ async fn operations_page(backend: Backend) {
         });
         dialects.extend(parsed.dialects);
     }
-    let mut app = spawn_app_with(backend, |config| {
+    let mut app = TestGateway::start_with(backend, |config| {
         for (name, mut mount) in dialects {
             if mount.listen.is_some() {
                 mount.listen = Some(free_address());

@@ -11,14 +11,13 @@
 //! credential and a v2 integration key are administrators of their tenant by design: there is
 //! no lesser usr or v2 caller to test.)
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{admin_clients, enc, Clients, Gw, Keaz, Kf};
 use reqwest::Method;
 use rosetta_dialect::Route;
-use rosetta_testkit::{backend_tests, spawn_app, Backend};
+use rosetta_e2e::TestGateway;
+use rosetta_testkit::callers::{admin_clients, Clients, Keaz, Kf};
+use rosetta_testkit::{backend_tests, enc, Backend, Client, Fixtures, Resp};
 use serde_json::{json, Value};
 
 const MISSING_ID: &str = "987654";
@@ -196,7 +195,7 @@ fn the_matrix_covers_every_route() {
 
 /// Sends `path` (with `{key}` replaced) through the dialect's client.
 /// kashflow and v2 also answer in XML (`xml`); usr and keaz speak JSON only.
-async fn ask(c: &Clients, case: &Case, key: &str, xml: bool) -> common::Resp {
+async fn ask(c: &Clients, case: &Case, key: &str, xml: bool) -> Resp {
     let in_url = if case.key == Key::Id {
         key.to_owned()
     } else {
@@ -289,7 +288,7 @@ async fn b_snapshot(b: &Clients, id: &str, uuid: &str) -> Vec<Value> {
     ]
 }
 
-async fn setup_b(app: &rosetta_testkit::TestApp, b: &Clients, gw: &Gw) -> TenantB {
+async fn setup_b(app: &TestGateway, b: &Clients, gw: &Client) -> TenantB {
     let pw = gw.secret("Beatrix-pw-1");
     let v =
         b.v2.send(
@@ -392,8 +391,8 @@ const B_MARKERS: &[&str] = &[
 ];
 
 async fn foreign_users_read_as_missing(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let gw = Gw::for_app(&app);
+    let app = TestGateway::start(backend).await;
+    let gw = app.client.clone();
     let (ga, gb) = (gw.tagged("A"), gw.tagged("B"));
     let (_, a) = admin_clients(&app, &ga, "Alpha", "roota", "roota@alpha.test").await;
     let (_, b) = admin_clients(&app, &gb, "Beta", "rootb", "rootb@beta.test").await;
@@ -583,8 +582,8 @@ async fn foreign_users_read_as_missing(backend: Backend) {
 }
 
 async fn non_administrators_cannot_write(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let gw = Gw::for_app(&app);
+    let app = TestGateway::start(backend).await;
+    let gw = app.client.clone();
     let (tenant, a) = admin_clients(&app, &gw, "Alpha", "roota", "roota@alpha.test").await;
     let pw = gw.secret("Cl3rk-pw");
     let word = gw.secret("marmalade");

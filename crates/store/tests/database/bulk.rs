@@ -1,52 +1,13 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-//! What the benchmark harness (`bench/`) relies on: the baseline route exists only when asked
-//! for, and users loaded in bulk are ordinary users to every part of the gateway.
+//! What the benchmark loader (`bench/loader`) relies on: users loaded in bulk are ordinary
+//! users to the directory.
 
 use rosetta_core::{
     Actor, CoreError, Email, Names, Profile, SecretChange, Status, TenantId, UserKey, UserRecord,
     Username,
 };
 use rosetta_store::{BulkAudit, BulkUser, DieselStore};
-use rosetta_testkit::{backend_tests, spawn_app, spawn_app_with, Backend};
+use rosetta_testkit::{backend_tests, Backend, Fixtures, TestDirectory};
 use uuid::Uuid;
-
-async fn baseline_is_absent_by_default(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let r = app
-        .client
-        .get(app.url("/bench/baseline"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
-}
-
-async fn baseline_is_served_when_enabled(backend: Backend) {
-    let app = spawn_app_with(backend, |c| c.server.bench_baseline = true).await;
-    let r = app
-        .client
-        .get(app.url("/bench/baseline"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(
-        r.headers()["content-type"].to_str().unwrap(),
-        "application/json"
-    );
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body["Username"], "ada.lovelace");
-    let len = body.to_string().len();
-    assert!((200..600).contains(&len), "user-sized: {len} bytes");
-    // Only GET, and nothing else appears.
-    let r = app
-        .client
-        .post(app.url("/bench/baseline"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
-}
 
 fn record(tenant: TenantId, n: usize) -> UserRecord {
     UserRecord {
@@ -72,9 +33,9 @@ fn record(tenant: TenantId, n: usize) -> UserRecord {
 }
 
 async fn bulk_loaded_users_are_ordinary_users(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = TestDirectory::open(backend).await;
     let (tenant, _) = app.tenant("Bulk Ltd").await;
-    let store = DieselStore::new(app.gateway().db.clone());
+    let store = DieselStore::new(app.db.clone());
     let hash = rosetta_core::crypto::hash_password("letmein".into(), 4)
         .await
         .unwrap();
@@ -161,8 +122,4 @@ async fn bulk_loaded_users_are_ordinary_users(backend: Backend) {
     assert!(matches!(missing, Err(CoreError::NotFound)));
 }
 
-backend_tests!(
-    baseline_is_absent_by_default,
-    baseline_is_served_when_enabled,
-    bulk_loaded_users_are_ordinary_users
-);
+backend_tests!(bulk_loaded_users_are_ordinary_users);

@@ -1,14 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Scaling out: two `rosetta serve` processes on one PostgreSQL database, started at the same
 //! moment on a fresh database. Sessions, temporary tokens, users and the email outbox live in
 //! the database, so either process honours what the other issued, and an outbox message is
 //! delivered once although both senders poll the same table and write into one `email.dir`.
 //!
-//! The dialect clients and the leak scan are the e2e suites' (`e2e/tests/common`): only this
+//! The dialect clients and the leak scan are the testkit's, as in the e2e suites: only this
 //! package can start the `rosetta` binary.
-
-#[path = "../../../e2e/tests/common/mod.rs"]
-mod common;
 
 use std::collections::BTreeMap;
 use std::net::TcpListener;
@@ -16,9 +12,9 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Gw, Keaz, Kf};
 use reqwest::Method;
-use rosetta_testkit::{test_config, Backend, POSTGRES_ENV};
+use rosetta_testkit::callers::{Keaz, Kf};
+use rosetta_testkit::{read_eml_dir, Backend, Client, TestDatabase, POSTGRES_ENV};
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rosetta");
@@ -153,15 +149,11 @@ async fn two_gateways_share_one_postgres() {
         eprintln!("{POSTGRES_ENV} is not set: the two-gateways-on-one-PostgreSQL test was not run");
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let (config, _pg) = tokio::task::spawn_blocking({
-        let p = tmp.path().to_owned();
-        move || test_config(Backend::Postgres, &p)
-    })
-    .await
-    .unwrap();
-    let url = config.database.url.clone();
-    let dir = tmp.path();
+    let database = tokio::task::spawn_blocking(|| TestDatabase::empty(Backend::Postgres))
+        .await
+        .unwrap();
+    let url = database.url().to_owned();
+    let dir = database.dir();
 
     // Both start at once on a database neither has migrated yet.
     let mut one = Replica::start(dir, "one", &url);
@@ -198,7 +190,7 @@ async fn two_gateways_share_one_postgres() {
         ],
     );
 
-    let gw1 = Gw::new(one.base.clone());
+    let gw1 = Client::new(one.base.clone());
     let gw2 = gw1.at(two.base.clone());
     gw1.secret(password);
     gw1.secret(word);
@@ -293,7 +285,7 @@ async fn two_gateways_share_one_postgres() {
     let outbox = dir.join("outbox");
     let started = Instant::now();
     loop {
-        let n = rosetta_testkit::read_eml_dir(&outbox).len();
+        let n = read_eml_dir(&outbox).len();
         if n >= 21 {
             break;
         }
@@ -305,7 +297,7 @@ async fn two_gateways_share_one_postgres() {
     }
     // Several more polls of both senders: nothing is sent again.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let emails = rosetta_testkit::read_eml_dir(&outbox);
+    let emails = read_eml_dir(&outbox);
     let mut per_recipient: BTreeMap<String, usize> = BTreeMap::new();
     for e in &emails {
         *per_recipient.entry(e.to.clone()).or_default() += 1;

@@ -1,5 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The directory service over a real database, booted as the gateway boots it.
+//! The directory service over a real database, opened as the gateway opens it.
 
 use std::collections::BTreeSet;
 
@@ -7,7 +6,7 @@ use rosetta_core::{
     Actor, AuditAction, CoreError, CreateUserRequest, Cursor, Field, NameInput, NewUser,
     Onboarding, Status, UniqueField, UpdateUserRequest, UserFilter, UserId, UserKey, UserPatch,
 };
-use rosetta_testkit::{backend_tests, spawn_app, Backend, TestApp};
+use rosetta_testkit::{backend_tests, Backend, Fixtures, TestDirectory};
 use uuid::Uuid;
 
 fn new_user(username: &str, email: &str, full: &str) -> NewUser {
@@ -17,8 +16,8 @@ fn new_user(username: &str, email: &str, full: &str) -> NewUser {
     n
 }
 
-async fn setup(backend: Backend) -> (TestApp, Actor) {
-    let app = spawn_app(backend).await;
+async fn setup(backend: Backend) -> (TestDirectory, Actor) {
+    let app = TestDirectory::open(backend).await;
     let (tenant, _) = app.tenant("Acme").await;
     (app, Actor::cli(tenant))
 }
@@ -387,7 +386,7 @@ async fn uniqueness_in_any_letter_case(backend: Backend) {
 }
 
 async fn tenants_are_isolated(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = TestDirectory::open(backend).await;
     let dir = &app.directory;
     let (a, _) = app.tenant("A").await;
     let (b, _) = app.tenant("B").await;
@@ -699,7 +698,7 @@ async fn audit_rows_commit_and_roll_back_with_the_change(backend: Backend) {
         .await
         .unwrap()
         .is_empty());
-    assert_eq!(app.emails().len(), 1, "only the control user's email");
+    assert_eq!(app.emails().await.len(), 1, "only the control user's email");
     dir.delete_user(&actor, fresh.id).await.unwrap();
     let page = dir
         .list_users(&actor, &UserFilter::all(), Cursor::Start, 100)

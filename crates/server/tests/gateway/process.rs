@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The `rosetta` binary as an operator runs it: serve, shutdown, start-up failures and the
 //! administration commands, each against a real database.
 
@@ -8,8 +7,10 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use reqwest::Method;
 use rosetta_core::{Actor, Cursor, UserFilter};
-use rosetta_testkit::{backend_tests, spawn_app, test_config, Backend};
+use rosetta_e2e::{gateway_config, TestGateway};
+use rosetta_testkit::{backend_tests, Backend, TestDatabase};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rosetta");
 
@@ -65,16 +66,13 @@ async fn wait_ready(client: &reqwest::Client, base: &str, child: &mut Child) {
 
 /// `rosetta serve` creates and migrates its database, answers, and stops cleanly on SIGTERM.
 async fn serve_answers_and_stops_on_sigterm(backend: Backend) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (config, _pg) = tokio::task::spawn_blocking({
-        let p = tmp.path().to_owned();
-        move || test_config(backend, &p)
-    })
-    .await
-    .unwrap();
+    let database = tokio::task::spawn_blocking(move || TestDatabase::empty(backend))
+        .await
+        .unwrap();
+    let config = gateway_config(&database);
     let port = free_port();
     let mut cmd = Command::new(BIN);
-    cmd.current_dir(tmp.path())
+    cmd.current_dir(database.dir())
         .arg("serve")
         .env("ROSETTA_LISTEN", format!("127.0.0.1:{port}"))
         .env("ROSETTA_SECURITY_BCRYPT_COST", "4")
@@ -92,7 +90,7 @@ async fn serve_answers_and_stops_on_sigterm(backend: Backend) {
     let health = client.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
     if backend == Backend::Sqlite {
-        assert!(tmp.path().join("rosetta.db").exists());
+        assert!(database.dir().join("rosetta.db").exists());
     }
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -116,15 +114,12 @@ async fn serve_answers_and_stops_on_sigterm(backend: Backend) {
 /// The administration commands, their `--json` output, and bad input refused in one line with
 /// nothing half-written.
 async fn admin_commands(backend: Backend) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (config, _pg) = tokio::task::spawn_blocking({
-        let p = tmp.path().to_owned();
-        move || test_config(backend, &p)
-    })
-    .await
-    .unwrap();
+    let database = tokio::task::spawn_blocking(move || TestDatabase::empty(backend))
+        .await
+        .unwrap();
+    let config = gateway_config(&database);
     let url = config.database.url.clone();
-    let dir = tmp.path();
+    let dir = database.dir();
 
     let out = rosetta(dir, &url, &["migrate", "--json"]);
     assert!(out.status.success(), "{out:?}");
@@ -383,19 +378,17 @@ async fn readyz_follows_the_database() {
         );
         return;
     }
-    let app = spawn_app(Backend::Postgres).await;
+    let app = TestGateway::start(Backend::Postgres).await;
     let (admin_url, name) = app
-        .pg_database()
+        .database
+        .postgres()
         .map(|(u, n)| (u.to_owned(), n.to_owned()))
         .unwrap();
     let ready = || async {
         app.client
-            .get(app.url("/readyz"))
-            .send()
+            .call(Method::GET, "/readyz", &[], None)
             .await
-            .unwrap()
-            .status()
-            .as_u16()
+            .status
     };
     assert_eq!(ready().await, 200);
 
@@ -415,11 +408,9 @@ async fn readyz_follows_the_database() {
     assert_eq!(ready().await, 503);
     assert_eq!(
         app.client
-            .get(app.url("/healthz"))
-            .send()
+            .call(Method::GET, "/healthz", &[], None)
             .await
-            .unwrap()
-            .status(),
+            .status,
         200,
         "alive though not ready"
     );
@@ -473,27 +464,27 @@ async fn json_logs() {
 
 /// Calls through a dialect are counted and `rosetta usage` reports them, from another process.
 async fn usage_counts_calls(backend: Backend) {
-    let mut app = spawn_app(backend).await;
+    let mut app = TestGateway::start(backend).await;
     for _ in 0..3 {
         let r = app
             .client
-            .get(app.url("/kashflow/users"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 401);
+            .call(Method::GET, "/kashflow/users", &[], None)
+            .await;
+        assert_eq!(r.status, 401);
     }
     let r = app
         .client
-        .get(app.url("/kashflow/users/7"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401);
-    app.client.get(app.url("/healthz")).send().await.unwrap();
+        .call(Method::GET, "/kashflow/users/7", &[], None)
+        .await;
+    assert_eq!(r.status, 401);
+    app.client.call(Method::GET, "/healthz", &[], None).await;
     app.stop().await; // flushes what is still in memory
     let url = app.config.database.url.clone();
-    let out = rosetta(&app.dir, &url, &["usage", "--since", "1h", "--json"]);
+    let out = rosetta(
+        app.database.dir(),
+        &url,
+        &["usage", "--since", "1h", "--json"],
+    );
     let v = json(&out);
     let calls = v["calls"].as_array().unwrap();
     let find = |route: &str| {

@@ -1,0 +1,325 @@
+//! `POST`/`PUT`/`DELETE /sessiontoken`: the two-step login, session expiry and the lockout.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use rosetta_testkit::rosetta_core::{
+    Actor, CreateUserRequest, NameInput, NewUser, Onboarding, UserKey,
+};
+use rosetta_testkit::{backend_tests, Backend};
+use serde_json::{json, Value};
+
+use crate::support::*;
+
+async fn login_flow(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let kf = Kf::new(&app);
+    let fx = fixture(&app).await;
+
+    // No token, a malformed header, an unknown token: all the documented 401.
+    let r = kf.send(Method::GET, "/users", None, &[], None).await;
+    assert_eq!(r.error(), (401, "InvalidSessionToken".into()));
+    assert_eq!(
+        r.text,
+        r#"{"Error":"InvalidSessionToken","Message":"Session token provided is invalid."}"#
+    );
+    snap("error_invalid_session_token", &r);
+    let r = kf
+        .send(
+            Method::GET,
+            "/users",
+            None,
+            &[("Authorization", "Bearer x")],
+            None,
+        )
+        .await;
+    assert_eq!(r.error(), (401, "InvalidSessionToken".into()));
+    let r = kf.get("/users", "not-a-token").await;
+    assert_eq!(r.error(), (401, "InvalidSessionToken".into()));
+
+    // Wrong password and unknown user read the same.
+    let r = kf.start("admin", "wrong").await;
+    assert_eq!(r.error(), (401, "InvalidCredentials".into()));
+    snap("error_invalid_credentials", &r);
+    let r = kf.start("nobody", ADMIN_PW).await;
+    assert_eq!(r.error(), (401, "InvalidCredentials".into()));
+    let r = kf
+        .json(
+            Method::POST,
+            "/sessiontoken",
+            None,
+            &json!({"UserName": "admin"}),
+        )
+        .await;
+    assert_eq!(r.error(), (400, "ValidationError".into()));
+    assert!(r.json()["Message"].as_str().unwrap().contains("Password"));
+
+    // Step 1: a temporary token, three distinct positions within the word, IsAdmin.
+    let r = kf.start("ADMIN", ADMIN_PW).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let step1 = r.json();
+    let positions: Vec<u64> = step1["MemorableWordList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Position"].as_u64().unwrap())
+        .collect();
+    assert_eq!(positions.len(), 3);
+    assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    assert!(positions
+        .iter()
+        .all(|&p| (1..=ADMIN_WORD.len() as u64).contains(&p)));
+    assert_eq!(step1["IsAdmin"], true);
+    assert!(r.text.starts_with(r#"{"TemporaryToken":""#), "{}", r.text);
+    assert!(r.text.ends_with(r#"}],"IsAdmin":true}"#), "{}", r.text);
+    snap("temporary_token", &r);
+
+    // Wrong letters: refused, and the temporary token is spent.
+    let wrong: Vec<Value> = positions
+        .iter()
+        .map(|&p| json!({"Position": p, "Value": "#"}))
+        .collect();
+    let r = kf
+        .json(
+            Method::PUT,
+            "/sessiontoken",
+            None,
+            &json!({"TemporaryToken": step1["TemporaryToken"], "MemorableWordList": wrong}),
+        )
+        .await;
+    assert_eq!(r.error(), (401, "InvalidMemorableWord".into()));
+    snap("error_invalid_memorable_word", &r);
+    let r = kf.finish(&step1, ADMIN_WORD).await;
+    assert_eq!(r.error(), (401, "InvalidTemporaryToken".into()));
+    snap("error_invalid_temporary_token", &r);
+
+    // A right answer in any letter case gives a session; the token cannot be used twice.
+    let step1 = kf.start("admin", ADMIN_PW).await.json();
+    let r = kf.finish(&step1, ADMIN_WORD).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    snap("session_token", &r);
+    let token = r.json()["SessionToken"].as_str().unwrap().to_owned();
+    let r = kf.finish(&step1, ADMIN_WORD).await;
+    assert_eq!(r.error(), (401, "InvalidTemporaryToken".into()));
+    // A temporary token is no session token, and a session token no temporary one.
+    let r = kf
+        .get("/users", step1["TemporaryToken"].as_str().unwrap())
+        .await;
+    assert_eq!(r.error(), (401, "InvalidSessionToken".into()));
+    let r = kf
+        .json(
+            Method::PUT,
+            "/sessiontoken",
+            None,
+            &json!({"TemporaryToken": token, "MemorableWordList": []}),
+        )
+        .await;
+    assert_eq!(r.error(), (401, "InvalidTemporaryToken".into()));
+
+    // The login is real: LastLogin set, NoOfLogins counts the live sessions.
+    let me = kf.get("/users/1", &token).await.json();
+    assert_eq!(me["NoOfLogins"], 1);
+    assert_datetime(me["LastLogin"].as_str().unwrap());
+    let at = app
+        .directory
+        .get_user(&Actor::cli(fx.tenant), UserKey::Id(fx.admin.id))
+        .await
+        .unwrap()
+        .last_login_at
+        .unwrap();
+    assert_eq!(me["LastLogin"], at.format("%Y-%m-%dT%H:%M:%S").to_string());
+    let second = kf.login("admin", ADMIN_PW, ADMIN_WORD).await;
+    assert_eq!(kf.get("/users/1", &token).await.json()["NoOfLogins"], 2);
+
+    // A non-administrator is told so at step 1 and may read.
+    let r = kf.start("TestUser", TEST_PW).await;
+    assert_eq!(r.json()["IsAdmin"], false);
+    let user_token = kf.finish(&r.json(), TEST_WORD).await.json()["SessionToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(kf.get("/users", &user_token).await.status, 200);
+
+    // DELETE ends only the caller's session.
+    let r = kf
+        .send(Method::DELETE, "/sessiontoken", Some(&second), &[], None)
+        .await;
+    assert_eq!(r.status, 204);
+    let r = kf.get("/users", &second).await;
+    assert_eq!(r.error(), (401, "InvalidSessionToken".into()));
+    let r = kf
+        .send(Method::DELETE, "/sessiontoken", Some(&second), &[], None)
+        .await;
+    assert_eq!(r.error(), (401, "InvalidSessionToken".into()));
+    assert_eq!(kf.get("/users/1", &token).await.json()["NoOfLogins"], 1);
+
+    // A user without a memorable word (made through another dialect) answers an empty list.
+    let mut new = NewUser::new("plain@example.com", NameInput::Full("Plain User".into()));
+    new.username = Some("plain".into());
+    new.password = Some("Sup3r-Secret".into());
+    app.directory
+        .create_user(
+            &Actor::cli(fx.tenant),
+            CreateUserRequest {
+                user: new,
+                onboarding: Onboarding::Plain,
+            },
+        )
+        .await
+        .unwrap();
+    let r = kf.start("plain", "Sup3r-Secret").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["MemorableWordList"], json!([]));
+    assert_eq!(r.json()["IsAdmin"], false);
+    let r = kf
+        .json(
+            Method::PUT,
+            "/sessiontoken",
+            None,
+            &json!({"TemporaryToken": r.json()["TemporaryToken"], "MemorableWordList": []}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // A disabled user's sessions stop working, and the user cannot log in.
+    let r = kf
+        .json(
+            Method::PUT,
+            "/users/2",
+            Some(&token),
+            &json!({"Number": 2, "FullName": "TestUser", "RoleNumber": 11,
+                    "Email": "test@test.com", "Username": "TestUser", "UserAccountDisabled": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["UserAccountDisabled"], true);
+    assert_eq!(
+        kf.get("/users", &user_token).await.error(),
+        (401, "InvalidSessionToken".into())
+    );
+    assert_eq!(
+        kf.start("TestUser", TEST_PW).await.error(),
+        (401, "InvalidCredentials".into())
+    );
+}
+
+async fn expiry(backend: Backend) {
+    let app = spawn_app_with(backend, |o| {
+        o.settings.temporary_token_ttl = Duration::from_secs(1);
+        o.settings.session_idle_ttl = Duration::from_secs(2);
+    })
+    .await;
+    let kf = Kf::new(&app);
+    fixture(&app).await;
+
+    // A stale temporary token.
+    let step1 = kf.start("admin", ADMIN_PW).await.json();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let r = kf.finish(&step1, ADMIN_WORD).await;
+    assert_eq!(r.error(), (401, "InvalidTemporaryToken".into()));
+
+    // A session kept alive by use, then left idle past its time.
+    let token = kf.login("admin", ADMIN_PW, ADMIN_WORD).await;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert_eq!(kf.get("/users", &token).await.status, 200);
+    }
+    assert_eq!(kf.get("/users/1", &token).await.json()["NoOfLogins"], 1);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let r = kf.get("/users", &token).await;
+    assert_eq!(r.error(), (401, "InvalidSessionToken".into()));
+    // An expired session no longer counts as a login.
+    let other = kf.login("admin", ADMIN_PW, ADMIN_WORD).await;
+    assert_eq!(kf.get("/users/1", &other).await.json()["NoOfLogins"], 1);
+}
+
+async fn lockout(backend: Backend) {
+    let app = spawn_app_with(backend, |o| {
+        o.settings.lockout_duration = Duration::from_secs(2);
+    })
+    .await;
+    let kf = Kf::new(&app);
+    let fx = fixture(&app).await;
+
+    // Five wrong passwords in a row: the fifth answer is the lock.
+    for _ in 0..4 {
+        assert_eq!(
+            kf.start("admin", "wrong").await.error(),
+            (401, "InvalidCredentials".into())
+        );
+    }
+    let r = kf.start("admin", "wrong").await;
+    assert_eq!(r.error(), (401, "AccountLocked".into()));
+    snap("error_account_locked", &r);
+    // Locked: even the right password is refused, and nothing counts further.
+    assert_eq!(
+        kf.start("admin", ADMIN_PW).await.error(),
+        (401, "AccountLocked".into())
+    );
+    // Another user of the tenant is not affected.
+    kf.login("TestUser", TEST_PW, TEST_WORD).await;
+    tokio::time::sleep(Duration::from_millis(2300)).await;
+    // Unlocked after the lock time.
+    let token = kf.login("admin", ADMIN_PW, ADMIN_WORD).await;
+    assert_eq!(kf.get("/users", &token).await.status, 200);
+
+    // Wrong memorable-word letters count too, mixed with wrong passwords.
+    let wrong_letters = |step1: &Value| {
+        let list: Vec<Value> = step1["MemorableWordList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| json!({"Position": p["Position"], "Value": "#"}))
+            .collect();
+        json!({"TemporaryToken": step1["TemporaryToken"], "MemorableWordList": list})
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            kf.start("TestUser", "wrong").await.error(),
+            (401, "InvalidCredentials".into())
+        );
+    }
+    for _ in 0..2 {
+        let step1 = kf.start("TestUser", TEST_PW).await.json();
+        let r = kf
+            .json(Method::PUT, "/sessiontoken", None, &wrong_letters(&step1))
+            .await;
+        assert_eq!(r.error(), (401, "InvalidMemorableWord".into()));
+    }
+    // A temporary token issued before the lock is refused once the account is locked.
+    let held = kf.start("TestUser", TEST_PW).await.json();
+    let step1 = kf.start("TestUser", TEST_PW).await.json();
+    let r = kf
+        .json(Method::PUT, "/sessiontoken", None, &wrong_letters(&step1))
+        .await;
+    assert_eq!(r.error(), (401, "AccountLocked".into()));
+    assert_eq!(
+        kf.finish(&held, TEST_WORD).await.error(),
+        (401, "AccountLocked".into())
+    );
+    assert_eq!(
+        kf.start("TestUser", TEST_PW).await.error(),
+        (401, "AccountLocked".into())
+    );
+    tokio::time::sleep(Duration::from_millis(2300)).await;
+    kf.login("TestUser", TEST_PW, TEST_WORD).await;
+
+    // A success resets the count: four failures, a login, four more, and still not locked.
+    for _ in 0..4 {
+        assert_eq!(
+            kf.start("admin", "wrong").await.error(),
+            (401, "InvalidCredentials".into())
+        );
+    }
+    kf.login("admin", ADMIN_PW, ADMIN_WORD).await;
+    for _ in 0..4 {
+        assert_eq!(
+            kf.start("admin", "wrong").await.error(),
+            (401, "InvalidCredentials".into())
+        );
+    }
+    kf.login("admin", ADMIN_PW, ADMIN_WORD).await;
+    let _ = fx;
+}
+
+backend_tests!(login_flow, expiry, lockout);
