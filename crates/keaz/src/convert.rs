@@ -3,10 +3,10 @@
 
 use chrono::SecondsFormat;
 use rosetta_core::{
-    Booking, Email, NameInput, NewUser, Profile, Status, TenantId, User, UserPatch,
+    Booking, Email, NameInput, NewUser, PermName, Profile, Status, TenantId, User, UserPatch,
 };
 
-use crate::errors::KeazError;
+use crate::errors::{self, KeazError};
 use crate::wire::{
     BookingHash, UserHash, UserInput, BRANCH_IDS, COMPANY_ID, EMAIL, LICENSE_TYPES, NAME, PERMS,
     PROFILE_FIELDS, STATUS,
@@ -114,35 +114,31 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `[a-z0-9_-]{1,32}`.
-pub fn check_perm(perm: &str) -> Result<(), String> {
-    let ok = (1..=32).contains(&perm.len())
-        && perm
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "'{perm}' is not a permission name ([a-z0-9_-]{{1,32}})"
-        ))
-    }
-}
-
 fn check_list(field: &str, items: &[String], errors: &mut Vec<FieldError>) {
     for item in items {
         let problem = if field == PERMS {
-            check_perm(item).err()
+            perm_problem(item)
         } else if item.chars().count() > LIST_ITEM_MAX {
-            Some(format!("items must be at most {LIST_ITEM_MAX} characters"))
+            Some((
+                field.to_owned(),
+                format!("items must be at most {LIST_ITEM_MAX} characters"),
+            ))
         } else {
             None
         };
-        if let Some(message) = problem {
-            errors.push((field.to_owned(), message));
+        if let Some(problem) = problem {
+            errors.push(problem);
             return;
         }
     }
+}
+
+/// What is wrong with a permission name: the core's rule (`PermName`), worded by the one
+/// mapping of its errors.
+fn perm_problem(item: &str) -> Option<FieldError> {
+    PermName::parse(item)
+        .err()
+        .and_then(|e| errors::field_problem(&e))
 }
 
 fn check_company(tenant: TenantId, company: &Option<Option<String>>, errors: &mut Vec<FieldError>) {
@@ -393,11 +389,17 @@ mod tests {
 
     #[test]
     fn perm_pattern() {
-        assert!(check_perm("admin").is_ok());
-        assert!(check_perm("fleet_view-2").is_ok());
-        assert!(check_perm("Admin").is_err());
-        assert!(check_perm("a b").is_err());
-        assert!(check_perm(&"x".repeat(33)).is_err());
+        assert!(perm_problem("admin").is_none());
+        assert!(perm_problem("fleet_view-2").is_none());
+        assert_eq!(
+            perm_problem("Admin"),
+            Some((
+                "perms".into(),
+                "'Admin' is not a permission name ([a-z0-9_-]{1,32})".into()
+            ))
+        );
+        assert!(perm_problem("a b").is_some());
+        assert!(perm_problem(&"x".repeat(33)).is_some());
     }
 
     #[test]

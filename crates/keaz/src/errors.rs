@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use rosetta_core::{CoreError, UniqueField};
+use rosetta_core::{CoreError, Field, Problem, UniqueField};
 use rosetta_dialect::{wording, BodyError, DialectError};
 use serde::Serialize;
 
@@ -145,12 +145,11 @@ impl KeazError {
     pub fn from_core(e: CoreError, row: Option<u64>) -> Self {
         match e {
             CoreError::Validation { field, problem } => {
-                let field = keaz_field(field.as_str());
-                let message = wording::problem(&problem);
+                let (field, message) = validation(field, &problem);
                 match row {
                     Some(row) => Self::bad_rows(vec![RowError {
                         row,
-                        field: field.to_owned(),
+                        field,
                         message,
                     }]),
                     None => Self::invalid(field, message),
@@ -179,6 +178,23 @@ impl KeazError {
             CoreError::Internal(detail) => Self::internal(&detail),
         }
     }
+}
+
+/// A core validation error as the keaz member it names and what is wrong with it, as
+/// [`KeazError::from_core`] words it (for the checks that list every problem of a body, not
+/// just the first).
+pub fn field_problem(e: &CoreError) -> Option<(String, String)> {
+    match e {
+        CoreError::Validation { field, problem } => Some(validation(*field, problem)),
+        _ => None,
+    }
+}
+
+fn validation(field: Field, problem: &Problem) -> (String, String) {
+    (
+        keaz_field(field.as_str()).to_owned(),
+        wording::problem(problem),
+    )
 }
 
 impl From<CoreError> for KeazError {

@@ -5,8 +5,8 @@
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{
-    CreateUserRequest, Directory, Onboarding, Status, UpdateUserRequest, UserFilter, UserKey,
-    UserPatch,
+    CreateUserRequest, Directory, Onboarding, PermName, Status, UpdateUserRequest, UserFilter,
+    UserKey, UserPatch,
 };
 use rosetta_dialect::{Admin, JsonReply, Limits};
 use serde_json::Value;
@@ -145,7 +145,7 @@ pub async fn put_perms(
     let id = user_id(&req)?;
     let perms = list_body(PERMS, json_body(&req, payload, limits.body_bytes).await?)?;
     for p in &perms {
-        convert::check_perm(p).map_err(|m| KeazError::invalid(PERMS, m))?;
+        PermName::parse(p)?;
     }
     let patch = UserPatch {
         perms: Some(perms),

@@ -75,6 +75,11 @@ async fn bad_input_writes_nothing(backend: Backend) {
     let id = c.root.id;
     let r = put(&app, &format!("/user/{id}/perms"), &c.keaz, json!(["BAD"])).await;
     assert_eq!(r.status, 400);
+    // The core's rule for a permission name, worded as the create's `invalid_perm` snapshot.
+    assert_eq!(
+        r.text,
+        r#"{"error":"invalid","message":"perms 'BAD' is not a permission name ([a-z0-9_-]{1,32})","field":"perms"}"#
+    );
     let r = put(&app, &format!("/user/{id}"), &c.keaz, json!({"name": "x!"})).await;
     assert_eq!(r.status, 400);
     let r = put(
