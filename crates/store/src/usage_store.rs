@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 use rosetta_core::{CoreResult, Timestamp, UsageCount, UsageStore};
 
+use crate::db::on_backend;
 use crate::diesel_store::DieselStore;
 use crate::rows::millis;
 use crate::rows::usage::UsageValues;
@@ -18,26 +20,30 @@ impl UsageStore for DieselStore {
         Ok(self
             .db
             .write(move |conn| {
+                // One upsert per count: two gateways (or a gateway's last flush and the
+                // periodic one it stopped) may add to the same minute at once, and an UPDATE
+                // that found nothing followed by an INSERT would then fail on the key.
                 for c in &counts {
-                    let key = usage::table
-                        .filter(usage::bucket.eq(bucket))
-                        .filter(usage::dialect.eq(&c.dialect))
-                        .filter(usage::credential.eq(&c.credential))
-                        .filter(usage::route.eq(&c.route));
-                    let added = diesel::update(key)
-                        .set(usage::calls.eq(usage::calls + c.calls))
-                        .execute(conn)?;
-                    if added == 0 {
+                    let values = UsageValues {
+                        bucket,
+                        dialect: &c.dialect,
+                        credential: &c.credential,
+                        route: &c.route,
+                        calls: c.calls,
+                    };
+                    on_backend!(conn, |b| {
                         diesel::insert_into(usage::table)
-                            .values(UsageValues {
-                                bucket,
-                                dialect: &c.dialect,
-                                credential: &c.credential,
-                                route: &c.route,
-                                calls: c.calls,
-                            })
-                            .execute(conn)?;
-                    }
+                            .values(&values)
+                            .on_conflict((
+                                usage::bucket,
+                                usage::dialect,
+                                usage::credential,
+                                usage::route,
+                            ))
+                            .do_update()
+                            .set(usage::calls.eq(usage::calls + excluded(usage::calls)))
+                            .execute(b)
+                    })?;
                 }
                 Ok(())
             })
