@@ -131,6 +131,16 @@ impl Mounted {
             cfg.service(resource.wrap(from_fn(move |req, next| negotiate(render, req, next))));
         }
     }
+
+    /// [`Mounted::configure`] under `prefix` (`""`: at the root), as the server mounts a
+    /// dialect and as a dialect's own tests do.
+    pub fn configure_at(&self, prefix: &str, cfg: &mut ServiceConfig) {
+        if prefix.is_empty() {
+            self.configure(cfg);
+        } else {
+            cfg.service(web::scope(prefix).configure(|scope| self.configure(scope)));
+        }
+    }
 }
 
 /// Whether two route paths (prefix included) could match the same request path.

@@ -340,11 +340,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
                 app = app.route(BENCH_BASELINE_PATH, web::get().to(bench_baseline));
             }
             for (prefix, dialect) in &mounted {
-                app = if prefix.is_empty() {
-                    app.configure(|cfg| dialect.configure(cfg))
-                } else {
-                    app.service(web::scope(prefix).configure(|cfg| dialect.configure(cfg)))
-                };
+                app = app.configure(|cfg| dialect.configure_at(prefix, cfg));
             }
             app
         })

@@ -67,11 +67,7 @@ impl TestApp {
                 .app_data(dir_data.clone())
                 .app_data(web::Data::new(limits));
             for (prefix, dialect) in &mounted {
-                app = if prefix.is_empty() {
-                    app.configure(|cfg| dialect.configure(cfg))
-                } else {
-                    app.service(web::scope(prefix).configure(|cfg| dialect.configure(cfg)))
-                };
+                app = app.configure(|cfg| dialect.configure_at(prefix, cfg));
             }
             app
         })

@@ -1,20 +1,13 @@
 //! `/user/{id}/assets` and `/user/{id}/assets/{tag}`: JSON kept exactly as sent, per user.
 
 use reqwest::Method;
-use rosetta_testkit::{backend_tests, Backend, Fixtures};
+use rosetta_testkit::{backend_tests, Backend};
 
 use crate::support::*;
 
 async fn assets_of_a_user(backend: Backend) {
     let app = spawn_app(backend).await;
-    let a = company(&app, "Acme Fleet", "acme.test").await;
-    let b = company(&app, "Other Co", "other.test").await;
-    let driver = app
-        .user_with(a.tenant, "drv", "drv@acme.test", PW, |n| {
-            n.role_number = Some(2)
-        })
-        .await;
-    let base = format!("/user/{}", driver.id);
+    let (a, b, base) = two_companies_and_a_driver(&app).await;
 
     let car = r#"{"reg":"AB12 CDE","make":"Volvo","seats":5}"#;
     let send = |tag: &str, body: &str, token: &str| {

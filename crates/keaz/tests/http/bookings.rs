@@ -1,20 +1,13 @@
 //! `/user/{id}/bookings` and the periods under it (`/{year}/{month}/{day}/{hour}`).
 
-use rosetta_testkit::{backend_tests, Backend, Fixtures};
+use rosetta_testkit::{backend_tests, Backend};
 use serde_json::json;
 
 use crate::support::*;
 
 async fn bookings_of_a_user(backend: Backend) {
     let app = spawn_app(backend).await;
-    let a = company(&app, "Acme Fleet", "acme.test").await;
-    let b = company(&app, "Other Co", "other.test").await;
-    let driver = app
-        .user_with(a.tenant, "drv", "drv@acme.test", PW, |n| {
-            n.role_number = Some(2)
-        })
-        .await;
-    let base = format!("/user/{}", driver.id);
+    let (a, b, base) = two_companies_and_a_driver(&app).await;
 
     let bookings = format!("{base}/bookings");
     let r = post(

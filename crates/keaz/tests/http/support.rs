@@ -146,6 +146,19 @@ pub async fn company(app: &TestApp, name: &str, domain: &str) -> Company {
     }
 }
 
+/// Two companies, and a driver (role 2) of the first whose assets and bookings a test
+/// writes; gives the driver's path, `/user/{id}`.
+pub async fn two_companies_and_a_driver(app: &TestApp) -> (Company, Company, String) {
+    let a = company(app, "Acme Fleet", "acme.test").await;
+    let b = company(app, "Other Co", "other.test").await;
+    let driver = app
+        .user_with(a.tenant, "drv", "drv@acme.test", PW, |n| {
+            n.role_number = Some(2)
+        })
+        .await;
+    (a, b, format!("/user/{}", driver.id))
+}
+
 pub fn emails_of(users: &Value) -> BTreeSet<String> {
     users
         .as_array()

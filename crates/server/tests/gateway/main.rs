@@ -8,3 +8,15 @@ mod ops;
 mod outbox;
 mod process;
 mod replicas;
+
+/// The `rosetta` binary of this package, for the tests that run it as an operator would.
+const BIN: &str = env!("CARGO_BIN_EXE_rosetta");
+
+/// A local port nothing listens on right now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

@@ -1,20 +1,21 @@
 //! The email outbox: written with the user, delivered by the background sender through the
 //! file transport, and through a real SMTP server that is down for a while.
 
-use rosetta_core::{
-    ActivateRequest, Actor, CreateUserRequest, NameInput, NewUser, Onboarding, RedeemOutcome,
-    Status, UserKey,
-};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
 
 use reqwest::Method;
+use rosetta_core::{
+    ActivateRequest, Actor, CreateUserRequest, NameInput, NewUser, Onboarding, RedeemOutcome,
+    Status, UserKey,
+};
 use rosetta_e2e::TestGateway;
 use rosetta_testkit::callers::Keaz;
-use rosetta_testkit::{backend_tests, Backend, Fixtures};
-use rosetta_testkit::{read_eml_dir, wait_for_eml};
+use rosetta_testkit::{backend_tests, read_eml_dir, wait_for_eml, Backend, Fixtures};
 use serde_json::json;
+
+use crate::free_port;
 
 async fn activation_email_through_file_transport(backend: Backend) {
     let app = TestGateway::start(backend).await;
@@ -124,14 +125,6 @@ print("ready", flush=True)
 while True:
     time.sleep(3600)
 "#;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Starts a real SMTP server (Python's aiosmtpd) that stores each message in `out`.
 async fn start_smtp(port: u16, work: &Path, out: &Path) -> tokio::process::Child {

@@ -12,7 +12,7 @@ use rosetta_core::{Actor, Cursor, UserFilter};
 use rosetta_e2e::{gateway_config, TestGateway};
 use rosetta_testkit::{backend_tests, Backend, TestDatabase};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rosetta");
+use crate::{free_port, BIN};
 
 fn rosetta(dir: &Path, db_url: &str, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -23,14 +23,6 @@ fn rosetta(dir: &Path, db_url: &str, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn one_line_error(out: &Output) -> String {

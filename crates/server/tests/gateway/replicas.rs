@@ -7,7 +7,6 @@
 //! package can start the `rosetta` binary.
 
 use std::collections::BTreeMap;
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -17,15 +16,7 @@ use rosetta_testkit::callers::{Keaz, Kf};
 use rosetta_testkit::{read_eml_dir, Backend, Client, TestDatabase, POSTGRES_ENV};
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rosetta");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use crate::{free_port, BIN};
 
 /// One `rosetta serve`, JSON logs into `<dir>/<name>.log`.
 struct Replica {
