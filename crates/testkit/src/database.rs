@@ -8,10 +8,7 @@ use std::time::Duration;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use rosetta_store::DbUrl;
 
-use crate::Backend;
-
-/// The PostgreSQL server tests may create databases on (`scripts/test` sets it).
-pub const POSTGRES_ENV: &str = "ROSETTA_TEST_POSTGRES_URL";
+use crate::backend::{Backend, POSTGRES_ENV};
 
 /// One test's database, with a temporary directory for whatever else the test writes. Dropping
 /// it drops the PostgreSQL database (and deletes the directory, with a SQLite file in it).

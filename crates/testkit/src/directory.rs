@@ -6,9 +6,9 @@ use std::sync::Arc;
 use rosetta_core::{crypto, Directory, Settings, Store};
 use rosetta_store::{Db, DieselStore};
 
+use crate::backend::Backend;
 use crate::database::TestDatabase;
 use crate::email::{Mailbox, SentEmail};
-use crate::Backend;
 
 /// The pool of a test directory: half of it is the list concurrency, as in the gateway.
 const POOL_SIZE: u32 = 4;

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backend;
 pub mod callers;
 pub mod client;
 mod database;
@@ -9,29 +10,15 @@ mod email;
 mod fixtures;
 mod serve;
 
+pub use backend::{Backend, POSTGRES_ENV};
 pub use client::{enc, leaks, Client, Resp};
-pub use database::{with_database, TestDatabase, POSTGRES_ENV};
+pub use database::{with_database, TestDatabase};
 pub use directory::{open_directory, test_settings, TestDirectory};
 pub use email::{read_eml_dir, wait_for_eml, SentEmail};
 pub use fixtures::Fixtures;
 pub use serve::{Options, TestApp};
 
 pub use rosetta_core;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn available(self) -> bool {
-        match self {
-            Self::Sqlite => true,
-            Self::Postgres => std::env::var(POSTGRES_ENV).is_ok_and(|v| !v.is_empty()),
-        }
-    }
-}
 
 /// insta's settings for every test of [`backend_tests!`]: a snapshot is the file named as the
 /// assertion names it, in `snapshots/` beside the test's source file, without the module path

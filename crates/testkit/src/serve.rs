@@ -10,9 +10,9 @@ use actix_web::{web, App, HttpServer};
 use rosetta_core::Settings;
 use rosetta_dialect::{Dialect, Limits};
 
+use crate::backend::Backend;
 use crate::client::Client;
 use crate::directory::{test_settings, TestDirectory};
-use crate::Backend;
 
 /// What a test may change before the dialects are served.
 pub struct Options {

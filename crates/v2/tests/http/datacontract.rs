@@ -4,7 +4,9 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use serde_json::{json, Value};
 
-use crate::support::{NS_ARRAYS, NS_I, NS_TYPES};
+pub const NS_I: &str = "http://www.w3.org/2001/XMLSchema-instance";
+pub const NS_TYPES: &str = "http://schemas.servicestack.net/types";
+pub const NS_ARRAYS: &str = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
 
 #[derive(Debug, Clone)]
 pub struct Node {

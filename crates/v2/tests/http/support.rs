@@ -11,9 +11,6 @@ use serde_json::{json, Value};
 
 use crate::datacontract::parse_xml;
 
-pub const NS_I: &str = "http://www.w3.org/2001/XMLSchema-instance";
-pub const NS_TYPES: &str = "http://schemas.servicestack.net/types";
-pub const NS_ARRAYS: &str = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
 pub const FOLDER: &str = "6f9619ff-8b86-d011-b42d-00c04fc964ff";
 pub const GROUP_A: &str = "0b5e5f37-2f4c-4c55-9d6e-2f0d2b7c1a10";
 pub const GROUP_B: &str = "c3a1e4f2-9d8b-4a6f-8e2d-7b1c0a9f5e33";
