@@ -22,7 +22,6 @@
 //! `-w '%{http_code}'` with the expected status (`test "$code" = 201`), and `jq -e` checks
 //! members of the answer. A failing command fails the test, which prints the failing block and
 //! what the script wrote while running it (with `set -x` tracing).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::time::Duration;

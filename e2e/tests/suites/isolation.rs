@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Tenant isolation and administrator rights, over every route of every dialect that names or
 //! lists users.
 //!

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! A caller without a credential is told so first, on every route of every dialect that has a
 //! caller, whatever else is wrong with the request: a path id that is no number, a body of a
 //! type the route refuses, or one over the size limit. Nothing about the directory (not even

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! One person in every dialect. For each dialect as the writer: a user created with every
 //! shared field reads the same (MAPPING.md) through the other three; a change through another
 //! dialect shows everywhere at once; a delete through a third gives every dialect's own
