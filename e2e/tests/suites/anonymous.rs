@@ -9,8 +9,8 @@
 //! the database. This suite is what would catch that.
 
 use reqwest::Method;
-use rosetta_dialect::Dialect;
 use rosetta_e2e::TestGateway;
+use rosetta_server::app::DIALECTS;
 use rosetta_testkit::{backend_tests, Backend};
 use serde_json::Value;
 
@@ -22,13 +22,6 @@ const NO_CALLER: &[(&str, &str, &str)] = &[
     ("keaz", "GET", "/login"),
     ("keaz", "POST", "/activate/{ticket}"),
     ("keaz", "GET", "/activate/{ticket}"),
-];
-
-const DIALECTS: [Dialect; 4] = [
-    rosetta_kashflow::DIALECT,
-    rosetta_usr::DIALECT,
-    rosetta_keaz::DIALECT,
-    rosetta_v2::DIALECT,
 ];
 
 /// The route's path with every `{segment}` a word that is no number.
