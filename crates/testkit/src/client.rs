@@ -310,4 +310,29 @@ mod tests {
             assert!(leaks(fine, &secrets).is_empty(), "false alarm: {fine}");
         }
     }
+
+    /// A test that never calls the scan is scanned when its last client goes.
+    #[test]
+    fn dropping_the_last_client_scans() {
+        let client = Client::new("http://127.0.0.1:9");
+        let leak = r#"{"hash": "$2b$04$abcdefghijklmnopqrstuv"}"#;
+        client
+            .log
+            .lock()
+            .unwrap()
+            .bodies
+            .push(("[] GET /x".into(), leak.into()));
+        let copy = client.clone();
+        drop(client);
+        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(copy)));
+        assert!(scanned.is_err(), "the leak went unnoticed");
+        let clean = Client::new("http://127.0.0.1:9");
+        clean
+            .log
+            .lock()
+            .unwrap()
+            .bodies
+            .push(("[] GET /y".into(), "{}".into()));
+        drop(clean);
+    }
 }
