@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::actor::Actor;
 use super::requests::UpdateUserRequest;
+use super::rights::check_reach;
 use super::service::{now, Directory};
 use super::user_input::ParsedUser;
 use crate::error::{CoreError, CoreResult};
@@ -119,6 +120,7 @@ impl Directory {
     pub async fn delete_user(&self, actor: &Actor, id: UserId) -> CoreResult<()> {
         actor.require_admin()?;
         let current = self.get_user(actor, UserKey::Id(id)).await?;
+        check_reach(actor, &current)?;
         let audit = Self::audit(actor, AuditAction::Delete, id, current.uuid, &current.email);
         if self.store.delete_user(actor.tenant, id, audit).await? {
             Ok(())
