@@ -23,7 +23,7 @@ mod users;
 pub use assets::{AssetStore, NewAsset};
 pub use audit::AuditStore;
 pub use credentials::{CredentialStore, NewCredential};
-pub use logins::LoginStore;
+pub use logins::{LoginName, LoginStore};
 pub use outbox::OutboxStore;
 pub use sessions::SessionStore;
 pub use tenants::{NewTenant, TenantStore};

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use rosetta_testkit::rosetta_core::{
-    Actor, CreateUserRequest, NameInput, NewUser, Onboarding, UserKey,
+    Actor, CreateUserRequest, LoginCheck, NameInput, NewUser, Onboarding, UserKey,
 };
 use rosetta_testkit::{backend_tests, Backend};
 use serde_json::{json, Value};
@@ -322,4 +322,63 @@ async fn lockout(backend: Backend) {
     let _ = fx;
 }
 
-backend_tests!(login_flow, expiry, lockout);
+/// issue 13, defect 4: a name no user has answers as one a user has. Five failures lock it
+/// too, in the database (a second directory over it sees the lock), and each failure spends
+/// one bcrypt verify of the configured cost against a dummy hash.
+async fn unknown_names_answer_as_known_ones(backend: Backend) {
+    let app = spawn_app_with(backend, |o| {
+        o.settings.lockout_duration = Duration::from_secs(2);
+        o.settings.bcrypt_cost = 5;
+    })
+    .await;
+    let kf = Kf::new(&app);
+    fixture(&app).await;
+
+    let before = app.directory.password_verifications();
+    let known = kf.start("admin", "wrong").await;
+    let unknown = kf.start("nobody", "wrong").await;
+    assert_eq!(known.error(), (401, "InvalidCredentials".into()));
+    assert_eq!((unknown.status, &unknown.text), (known.status, &known.text));
+    // One verify each: the real hash, then the dummy, made at the configured cost.
+    assert_eq!(app.directory.password_verifications() - before, 2);
+    let dummy = app.directory.dummy_hash().await.unwrap();
+    assert!(dummy.starts_with("$2b$05$"), "{}", &dummy[..7]);
+
+    for _ in 0..3 {
+        for name in ["admin", "NoBody "] {
+            assert_eq!(
+                kf.start(name, "wrong").await.error(),
+                (401, "InvalidCredentials".into()),
+                "{name}"
+            );
+        }
+    }
+    let known = kf.start("admin", "wrong").await;
+    let unknown = kf.start("nobody", "wrong").await;
+    assert_eq!(known.error(), (401, "AccountLocked".into()));
+    assert_eq!((unknown.status, &unknown.text), (known.status, &known.text));
+    // Shared by every replica: another directory over the database sees the lock.
+    let other = app.reopen().await;
+    let check = other
+        .check_login(UserKey::Username("NOBODY".into()), "wrong")
+        .await
+        .unwrap();
+    assert!(matches!(check, LoginCheck::Locked), "{check:?}");
+    // Another unknown name is not affected; the lock ends after its time.
+    assert_eq!(
+        kf.start("somebody", "wrong").await.error(),
+        (401, "InvalidCredentials".into())
+    );
+    tokio::time::sleep(Duration::from_millis(2300)).await;
+    assert_eq!(
+        kf.start("nobody", "wrong").await.error(),
+        (401, "InvalidCredentials".into())
+    );
+}
+
+backend_tests!(
+    login_flow,
+    expiry,
+    lockout,
+    unknown_names_answer_as_known_ones
+);
