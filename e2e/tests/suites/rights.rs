@@ -236,7 +236,39 @@ async fn an_admin_holder_cannot_strip_keaz(backend: Backend) {
     gw.assert_no_leaks();
 }
 
+/// issue 13, defect 7: a password changed through one dialect ends the user's sessions in the
+/// others.
+async fn a_password_change_ends_sessions_everywhere(backend: Backend) {
+    let app = TestGateway::start(backend).await;
+    let gw = app.client.clone();
+    let (tenant, _) = app.tenant("Acme").await;
+    let pw = gw.secret("Pat-0ld-pw");
+    let pat = app
+        .user_with(tenant, "pat", "pat@acme.test", &pw, |n| {
+            n.memorable_word = Some("patsword".into());
+        })
+        .await;
+    let kf = Kf::login(&gw, "pat", &pw, "patsword").await;
+    let keaz = Keaz::login(&gw, "pat@acme.test", &pw).await;
+    assert_eq!(kf.user(pat.id.0).await.status, 200);
+    assert_eq!(keaz.user(pat.id.0).await.status, 200);
+    let usr = Usr::new(&gw, &app.credential(tenant, "usr").await);
+    let new_pw = gw.secret("Pat-N3w-pw");
+    usr.send(
+        Method::POST,
+        &format!("/usr/{}", pat.id),
+        Some(&json!({"password": new_pw})),
+    )
+    .await
+    .expect(200);
+    assert_eq!(kf.user(pat.id.0).await.status, 401);
+    assert_eq!(keaz.user(pat.id.0).await.status, 401);
+    Keaz::login(&gw, "pat@acme.test", &new_pw).await;
+    gw.assert_no_leaks();
+}
+
 backend_tests!(
     an_admin_without_perms_cannot_take_over_a_keaz_holder,
-    an_admin_holder_cannot_strip_keaz
+    an_admin_holder_cannot_strip_keaz,
+    a_password_change_ends_sessions_everywhere
 );

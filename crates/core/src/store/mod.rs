@@ -30,7 +30,7 @@ pub use tenants::{NewTenant, TenantStore};
 pub use tickets::{Redeem, RedeemOutcome, TicketReplace, TicketStore};
 pub use usage::UsageStore;
 pub use user_lists::UserListStore;
-pub use users::{NewUserWrite, UserStore, UserUpdateWrite};
+pub use users::{EndSessions, NewUserWrite, UserStore, UserUpdateWrite};
 
 /// Every capability over one database.
 #[async_trait]
