@@ -132,6 +132,11 @@ pub enum Refusal {
     GrantKeaz,
     /// Only an `admin` or `keaz` user may give `admin`.
     GrantAdmin,
+    /// Only a `keaz` user may change a `keaz` user's secrets, status or perms, or delete it.
+    ReachKeaz,
+    /// Only an `admin` or `keaz` user may change an `admin` user's secrets, status or perms,
+    /// or delete it.
+    ReachAdmin,
 }
 
 #[derive(Debug, Error)]

@@ -21,8 +21,9 @@ pub use ids::{Email, Names, TenantId, UserId, Username};
 pub use model::*;
 pub use secrets::{MemorableWord, Password};
 pub use store::{
-    AssetStore, AuditStore, CredentialStore, LoginStore, NewAsset, NewCredential, NewTenant,
-    NewUserWrite, OutboxStore, Redeem, RedeemOutcome, SessionStore, Store, TenantStore,
-    TicketReplace, TicketStore, UsageStore, UserListStore, UserStore, UserUpdateWrite,
+    AssetStore, AuditStore, CredentialStore, EndSessions, LoginName, LoginStore, NewAsset,
+    NewCredential, NewTenant, NewUserWrite, OutboxStore, Redeem, RedeemOutcome, SessionStore,
+    Store, TenantStore, TicketReplace, TicketStore, UsageStore, UserListStore, UserStore,
+    UserUpdateWrite,
 };
 pub use tags::{AssetTag, PermName};

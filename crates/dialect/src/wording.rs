@@ -33,6 +33,12 @@ pub fn refusal(refusal: Refusal) -> &'static str {
         Refusal::NotAdmin => "only an administrator may change users",
         Refusal::GrantKeaz => "only keaz users may grant keaz",
         Refusal::GrantAdmin => "only admin or keaz users may grant admin",
+        Refusal::ReachKeaz => {
+            "only keaz users may change the password, memorable word, status or perms of a keaz user, or delete one"
+        }
+        Refusal::ReachAdmin => {
+            "only admin or keaz users may change the password, memorable word, status or perms of an admin user, or delete one"
+        }
     }
 }
 

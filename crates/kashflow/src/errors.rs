@@ -4,7 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use rosetta_core::{CoreError, UniqueField};
+use rosetta_core::{CoreError, Refusal, UniqueField};
 use rosetta_dialect::{wording, BodyError, DialectError};
 
 use crate::format::Format;
@@ -201,11 +201,12 @@ impl From<CoreError> for KfError {
                 "The user was changed by someone else; please read it again.",
             ),
             CoreError::NotFound => Self::user_not_found(),
-            // KashFlow has one refusal: its writes set no permission names, so the grant
-            // refusals cannot arise here.
-            CoreError::Forbidden(_) => {
+            CoreError::Forbidden(Refusal::NotAdmin) => {
                 Self::forbidden("Only an administrator may create, change or delete users.")
             }
+            // KashFlow writes set no permission names, so of the grant refusals only the
+            // rights rule's (a user out of the caller's reach) arise here.
+            CoreError::Forbidden(why) => Self::forbidden(sentence(wording::refusal(why))),
             CoreError::Unauthorized => Self::invalid_session(),
             CoreError::Locked => Self::locked(),
             CoreError::Unavailable(detail) => {
@@ -221,6 +222,15 @@ impl From<CoreError> for KfError {
                 Self::internal()
             }
         }
+    }
+}
+
+/// A clause of the shared wording as a KashFlow message: capitalised, with a full stop.
+fn sentence(clause: &str) -> String {
+    let mut chars = clause.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
     }
 }
 

@@ -73,14 +73,18 @@ pub async fn login(
     }))
 }
 
-/// Whether every asked position is answered with its character, in any letter case.
-/// Answers for positions not asked are ignored.
+/// Whether exactly the asked positions are answered, each once, with its character in any
+/// letter case. An answer for a position not asked, or a second answer for one, is a wrong
+/// answer: a client that sends every letter it knows must not pass.
 fn characters_match(asked: &[usize], expected: &[char], given: &[Character]) -> bool {
+    let answers = given.len();
     let given: HashMap<i64, &str> = given
         .iter()
         .map(|c| (c.position, c.value.as_str()))
         .collect();
-    asked.len() == expected.len()
+    answers == asked.len()
+        && given.len() == answers
+        && asked.len() == expected.len()
         && asked.iter().zip(expected).all(|(pos, want)| {
             let Ok(pos) = i64::try_from(*pos) else {
                 return false;
@@ -198,5 +202,16 @@ mod tests {
         assert!(!characters_match(&[3, 4, 6], &['n', 'e', 'x'], &given));
         assert!(!characters_match(&[3, 4, 7], &['n', 'e', 'p'], &given));
         assert!(characters_match(&[], &[], &[]));
+        // An extra answer, or one position twice, is refused.
+        let mut extra = given.clone();
+        extra.push(Character {
+            position: 1,
+            value: "x".into(),
+        });
+        assert!(!characters_match(&[3, 4, 6], &['n', 'e', 'p'], &extra));
+        let mut twice = given[..2].to_vec();
+        twice.push(given[1].clone());
+        assert!(!characters_match(&[3, 4], &['n', 'e'], &twice));
+        assert!(!characters_match(&[], &[], &given[..1]));
     }
 }

@@ -175,6 +175,7 @@ pub async fn open_with(
         lockout_duration: config.security.lockout_duration,
         activation_url,
         credential_cache_ttl: config.security.credential_cache_ttl,
+        max_sessions_per_user: config.sessions.max_per_user,
         // Half the pool at most runs list and search queries, so reads by id always find a
         // connection however many slow searches are waiting.
         list_concurrency: usize::try_from(pool_size / 2).unwrap_or(1).max(1),

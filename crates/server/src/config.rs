@@ -106,6 +106,9 @@ pub struct SessionsConfig {
     pub idle_ttl: Duration,
     #[serde(deserialize_with = "duration")]
     pub temporary_ttl: Duration,
+    /// Sessions one user may hold at once; a new login ends the oldest beyond this.
+    #[serde(deserialize_with = "num")]
+    pub max_per_user: u32,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -187,6 +190,7 @@ impl Default for SessionsConfig {
         Self {
             idle_ttl: Duration::from_secs(3600),
             temporary_ttl: Duration::from_secs(300),
+            max_per_user: 100,
         }
     }
 }
@@ -272,6 +276,11 @@ impl Config {
         if !matches!(self.email.transport.as_str(), "file" | "smtp") {
             return Err(ConfigError::Invalid(
                 "email.transport must be file or smtp".into(),
+            ));
+        }
+        if self.sessions.max_per_user == 0 {
+            return Err(ConfigError::Invalid(
+                "sessions.max_per_user must be positive".into(),
             ));
         }
         if self.limits.body_bytes == 0 || self.limits.import_bytes == 0 {
@@ -410,6 +419,23 @@ mod tests {
         assert_eq!(c.tickets.activation_ttl, Duration::from_secs(72 * 3600));
         assert_eq!(c.sessions.idle_ttl, Duration::from_secs(3600));
         assert!(!c.server.bench_baseline);
+    }
+
+    #[test]
+    fn sessions_per_user_from_file_or_environment() {
+        let c = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(c.sessions.max_per_user, 100);
+        let c = Config::from_sources(Some("[sessions]\nmax_per_user = 7\n"), env(&[])).unwrap();
+        assert_eq!(c.sessions.max_per_user, 7);
+        let c = Config::from_sources(
+            Some("[sessions]\nmax_per_user = 7\n"),
+            env(&[("ROSETTA_SESSIONS_MAX_PER_USER", "3")]),
+        )
+        .unwrap();
+        assert_eq!(c.sessions.max_per_user, 3);
+        assert!(
+            Config::from_sources(None, env(&[("ROSETTA_SESSIONS_MAX_PER_USER", "0")])).is_err()
+        );
     }
 
     #[test]

@@ -176,6 +176,16 @@ diesel::table! {
 }
 
 // Only the joins the authenticated-request read needs (session, its user, the user's tenant).
+diesel::table! {
+    login_failures (tenant_id, name_hash) {
+        tenant_id -> BigInt,
+        name_hash -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<BigInt>,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users, tenants);

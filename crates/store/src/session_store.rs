@@ -18,7 +18,12 @@ use crate::schema::{sessions, tenants, users};
 
 #[async_trait]
 impl SessionStore for DieselStore {
-    async fn create_session(&self, s: NewSession, now: Timestamp) -> CoreResult<Session> {
+    async fn create_session(
+        &self,
+        s: NewSession,
+        keep: u32,
+        now: Timestamp,
+    ) -> CoreResult<Session> {
         Ok(self
             .db
             .write(move |conn| {
@@ -29,6 +34,20 @@ impl SessionStore for DieselStore {
                 // Expired sessions are swept as new ones arrive, so the table stays small.
                 diesel::delete(sessions::table.filter(sessions::expires_at.lt(millis(now))))
                     .execute(conn)?;
+                // Of the user's sessions of this kind only the newest `keep` remain: logins
+                // in a loop cannot grow the table (or NoOfLogins) without bound.
+                let of_user = sessions::table
+                    .filter(sessions::user_id.eq(s.user_id.0))
+                    .filter(sessions::kind.eq(s.kind.as_str()));
+                let oldest_kept: Option<i64> = of_user
+                    .select(sessions::id)
+                    .order(sessions::id.desc())
+                    .offset(i64::from(keep.max(1)) - 1)
+                    .first(conn)
+                    .optional()?;
+                if let Some(oldest) = oldest_kept {
+                    diesel::delete(of_user.filter(sessions::id.lt(oldest))).execute(conn)?;
+                }
                 sessions::table
                     .filter(sessions::id.eq(id))
                     .select(SessionRow::as_select())

@@ -15,7 +15,7 @@ use crate::rows::millis;
 use crate::rows::outbox::OutboxValues;
 use crate::rows::tickets::TicketValues;
 use crate::rows::users::{load_user, require_user, user_by_id};
-use crate::schema::{tickets, users};
+use crate::schema::{sessions, tickets, users};
 
 #[async_trait]
 impl TicketStore for DieselStore {
@@ -109,6 +109,9 @@ impl TicketStore for DieselStore {
                 if let Some(h) = password_hash {
                     diesel::update(by_id)
                         .set(users::password_hash.eq(h))
+                        .execute(conn)?;
+                    // A password set by a ticket ends every session of the old one.
+                    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)))
                         .execute(conn)?;
                 }
                 diesel::update(tickets::table.filter(tickets::id.eq(ticket_id)))

@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use rosetta_core::{
-    CoreError, CoreResult, NewAudit, NewUserWrite, SessionKind, Status, TenantId, Timestamp, User,
-    UserId, UserKey, UserSecrets, UserStore, UserUpdateWrite,
+    CoreError, CoreResult, EndSessions, NewAudit, NewUserWrite, SessionKind, Status, TenantId,
+    Timestamp, User, UserId, UserKey, UserSecrets, UserStore, UserUpdateWrite,
 };
 
 use crate::db::DbConn;
@@ -101,6 +101,7 @@ impl UserStore for DieselStore {
             record,
             secrets,
             audit,
+            end_sessions,
         } = update;
         Ok(self
             .db
@@ -137,10 +138,17 @@ impl UserStore for DieselStore {
                         .set(users::memorable_word_enc.eq(w))
                         .execute(conn)?;
                 }
+                let of_user = sessions::table.filter(sessions::user_id.eq(id.0));
                 if values.status != Status::Active.as_str() {
                     // A user who may no longer log in loses the sessions it had.
-                    diesel::delete(sessions::table.filter(sessions::user_id.eq(id.0)))
-                        .execute(conn)?;
+                    diesel::delete(of_user).execute(conn)?;
+                } else if let EndSessions::AllBut(keep) = end_sessions {
+                    match keep {
+                        Some(own) => {
+                            diesel::delete(of_user.filter(sessions::id.ne(own))).execute(conn)?
+                        }
+                        None => diesel::delete(of_user).execute(conn)?,
+                    };
                 }
                 AuditValues::new(&audit, id.0).insert(conn)?;
                 user_by_id(conn, tenant, id.0)

@@ -17,6 +17,9 @@ pub struct Actor {
     pub grants_admin: bool,
     /// May give `keaz` to others.
     pub grants_keaz: bool,
+    /// The login session the actor came with, if any: it survives the actor changing its own
+    /// password or memorable word, when every other session of the user ends.
+    pub session: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +40,7 @@ impl Actor {
             admin: true,
             grants_admin: true,
             grants_keaz: true,
+            session: None,
         }
     }
 
@@ -50,6 +54,7 @@ impl Actor {
             admin: true,
             grants_admin: true,
             grants_keaz: false,
+            session: None,
         }
     }
 
@@ -80,6 +85,7 @@ impl Actor {
             admin: Directory::is_admin(user, roles),
             grants_admin: user.perms.iter().any(|p| p == "admin" || p == "keaz"),
             grants_keaz: user.perms.iter().any(|p| p == "keaz"),
+            session: None,
         }
     }
 }

@@ -1,10 +1,13 @@
 //! Logins: the password check with its lockout, and the memorable word's letters.
 
+use std::sync::atomic::Ordering;
+
 use super::service::{after, now, Directory};
 use crate::crypto;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{TenantId, UserId};
 use crate::model::{Status, User, UserKey, UserSecrets};
+use crate::store::LoginName;
 
 /// The result of checking a login name and password.
 #[derive(Debug)]
@@ -18,25 +21,32 @@ pub enum LoginCheck {
 impl Directory {
     /// Checks a login name and password across tenants (legacy logins name no tenant), with
     /// the lockout of five failures in a row. Only active users may log in.
+    ///
+    /// A name no user has is answered exactly as one a user has (kashflow.md): one bcrypt
+    /// verify of the configured cost either way (against a dummy hash when there is no
+    /// password to check), and the failures counted per name in the database, so an unknown
+    /// name is locked after five like a known one.
     pub async fn check_login(&self, key: UserKey, password: &str) -> CoreResult<LoginCheck> {
-        let candidates = self.store.login_candidates(key).await?;
-        if candidates.is_empty() {
-            // Spend the same time as a real check, so names cannot be probed by timing.
-            let _ =
-                crypto::hash_password(password.to_owned(), self.settings.bcrypt_cost.min(10)).await;
-            return Ok(LoginCheck::Rejected);
-        }
+        let name = login_name(&key);
         let at = now();
+        if self.store.login_name_locked(&name, at).await? {
+            return Ok(LoginCheck::Locked);
+        }
+        let candidates = self.store.login_candidates(key).await?;
         let mut locked = false;
+        let mut was_locked = false;
+        let mut verified = false;
         for (user, secrets) in candidates {
             if secrets.locked_until.is_some_and(|until| until > at) {
-                locked = true;
+                was_locked = true;
                 continue;
             }
             let Some(hash) = secrets.password_hash.clone() else {
                 continue;
             };
-            if crypto::verify_password(password.to_owned(), hash).await? {
+            verified = true;
+            if self.verify_password(password, hash).await? {
+                self.store.login_name_cleared(&name).await?;
                 if user.status != Status::Active || user.password_expired {
                     return Ok(LoginCheck::Rejected);
                 }
@@ -51,11 +61,49 @@ impl Directory {
                 locked = true;
             }
         }
-        Ok(if locked {
+        if !verified {
+            // Spend what a real check spends, so names cannot be told apart by timing.
+            let dummy = self.dummy_hash().await?;
+            self.verify_password(password, dummy).await?;
+        }
+        // A user locked before this attempt answers Locked already; the attempt is no
+        // failure of the name (its password was not even checked).
+        let lock_until = after(self.settings.lockout_duration);
+        if !was_locked
+            && self
+                .store
+                .login_name_failed(&name, self.settings.lockout_threshold, lock_until, now())
+                .await?
+        {
+            locked = true;
+        }
+        Ok(if locked || was_locked {
             LoginCheck::Locked
         } else {
             LoginCheck::Rejected
         })
+    }
+
+    /// One bcrypt verify on the blocking pool, counted.
+    async fn verify_password(&self, password: &str, hash: String) -> CoreResult<bool> {
+        self.verifications.fetch_add(1, Ordering::Relaxed);
+        crypto::verify_password(password.to_owned(), hash).await
+    }
+
+    /// How many passwords this directory has verified (tests see that a login for an unknown
+    /// name verifies one too).
+    pub fn password_verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
+    }
+
+    /// A hash of a random password at the configured cost: what a login for a name without a
+    /// password verifies against. Made once, on first use, on the blocking pool.
+    pub async fn dummy_hash(&self) -> CoreResult<String> {
+        let cost = self.settings.bcrypt_cost;
+        self.dummy_hash
+            .get_or_try_init(|| crypto::hash_password(crypto::random_token(), cost))
+            .await
+            .cloned()
     }
 
     /// Counts a failed second step (e.g. wrong memorable-word letters) toward the lockout.
@@ -111,5 +159,21 @@ impl Directory {
             Some(enc) => Ok(self.cipher.decrypt(enc)?.chars().count()),
             None => Ok(0),
         }
+    }
+}
+
+/// The lockout's key for a login name: what the store looks users up by (the case-folded
+/// name) with its kind, hashed. Legacy logins name no tenant, so the scope is 0.
+fn login_name(key: &UserKey) -> LoginName {
+    let text = match key {
+        UserKey::Username(u) => format!("username:{}", u.trim().to_lowercase()),
+        UserKey::Email(e) => format!("email:{}", e.trim().to_lowercase()),
+        UserKey::Id(id) => format!("id:{id}"),
+        UserKey::Uuid(u) => format!("uuid:{u}"),
+        UserKey::ExternalId(x) => format!("external_id:{x}"),
+    };
+    LoginName {
+        tenant: 0,
+        hash: crypto::token_hash(&text),
     }
 }

@@ -1,10 +1,11 @@
 //! The directory service itself: what it holds, and what every aggregate's operations share.
 
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 
 use super::settings::Settings;
 use crate::crypto::MemorableCipher;
@@ -22,6 +23,10 @@ pub struct Directory {
     /// Verified v2 integration keys by tenant and key hash.
     pub(super) integration_keys: Recent<()>,
     pub(super) list_slots: Semaphore,
+    /// What a login for a name without a password verifies against (made on first use).
+    pub(super) dummy_hash: OnceCell<String>,
+    /// Passwords verified so far.
+    pub(super) verifications: AtomicU64,
 }
 
 pub(super) fn now() -> Timestamp {
@@ -38,6 +43,8 @@ impl Directory {
             credentials: Recent::new(settings.credential_cache_ttl),
             integration_keys: Recent::new(settings.credential_cache_ttl),
             list_slots: Semaphore::new(settings.list_concurrency.max(1)),
+            dummy_hash: OnceCell::new(),
+            verifications: AtomicU64::new(0),
             store,
             settings,
             cipher: MemorableCipher::from_secret(secret_key),

@@ -49,6 +49,7 @@ impl Directory {
                     data,
                     expires_at: after(ttl),
                 },
+                self.settings.max_sessions_per_user.max(1),
                 now(),
             )
             .await?;
@@ -90,7 +91,8 @@ impl Directory {
                     .await?;
             }
         }
-        let actor = Actor::for_user(&user, &roles, dialect);
+        let mut actor = Actor::for_user(&user, &roles, dialect);
+        actor.session = Some(session.id);
         Ok(Some(SessionAuth {
             session,
             user,

@@ -18,6 +18,9 @@ pub struct Settings {
     /// List and search queries running at once; the rest wait their turn without holding a
     /// database connection.
     pub list_concurrency: usize,
+    /// Sessions (and, apart, temporary tokens) a user may hold at once; a new one ends the
+    /// oldest beyond this.
+    pub max_sessions_per_user: u32,
 }
 
 impl Default for Settings {
@@ -33,6 +36,7 @@ impl Default for Settings {
             activation_url: "http://127.0.0.1:8080/keaz/activate/{ticket}".into(),
             credential_cache_ttl: Duration::from_secs(10),
             list_concurrency: 2,
+            max_sessions_per_user: 100,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::actor::Actor;
 use super::requests::{ActivateRequest, ResetTicketRequest};
+use super::rights::check_reach;
 use super::service::{now, Directory};
 use crate::crypto;
 use crate::error::{CoreError, CoreResult, Field, Problem};
@@ -46,6 +47,8 @@ impl Directory {
     pub async fn resend_activation(&self, actor: &Actor, id: UserId) -> CoreResult<()> {
         actor.require_admin()?;
         let user = self.get_user(actor, UserKey::Id(id)).await?;
+        // A new ticket sets a new password: the same reach as setting it.
+        check_reach(actor, &user)?;
         if user.status != Status::Pending && !user.password_expired {
             return Err(CoreError::invalid(Field::Status, Problem::NotPending));
         }
@@ -61,6 +64,7 @@ impl Directory {
         let ResetTicketRequest { user, send_email } = request;
         actor.require_admin()?;
         let user = self.get_user(actor, UserKey::Id(user)).await?;
+        check_reach(actor, &user)?;
         self.replace_ticket(actor, &user, send_email).await
     }
 

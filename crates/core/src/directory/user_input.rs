@@ -5,10 +5,11 @@ use uuid::Uuid;
 
 use super::actor::Actor;
 use super::requests::{NewUser, UserPatch};
+use super::rights::{check_grants, check_reach};
 use super::service::Directory;
 use super::tenants::check_role;
 use crate::crypto;
-use crate::error::{CoreError, CoreResult, Field, Problem, Refusal};
+use crate::error::{CoreError, CoreResult, Field, Problem};
 use crate::ids::{Email, Username};
 use crate::model::{Profile, SecretChange, User, UserRecord, DEFAULT_ROLE};
 use crate::secrets::{MemorableWord, Password};
@@ -116,6 +117,19 @@ impl Directory {
             devices,
             password_expired,
         } = patch;
+        // The rights rule: what only the user's peers may change, checked before anything
+        // else so that a refused write reveals nothing about the rest of the request.
+        let perms_change = perms.as_ref().is_some_and(|p| !same_set(p, &current.perms));
+        let status_change = status.is_some_and(|s| s != current.status);
+        let expires = password_expired == Some(true) && !current.password_expired;
+        if password.is_some()
+            || memorable_word.is_some()
+            || status_change
+            || perms_change
+            || expires
+        {
+            check_reach(actor, current)?;
+        }
         let email = match email {
             Some(e) => Email::parse(&e)?,
             None => current.email.clone(),
@@ -206,19 +220,6 @@ impl Directory {
     }
 }
 
-/// The keaz grant rule, applied to whatever perms a write adds.
-pub(super) fn check_grants(actor: &Actor, before: &[String], after: &[PermName]) -> CoreResult<()> {
-    let added =
-        |name: &str| after.iter().any(|p| p.as_str() == name) && !before.iter().any(|p| p == name);
-    if added("keaz") && !actor.grants_keaz {
-        return Err(CoreError::Forbidden(Refusal::GrantKeaz));
-    }
-    if added("admin") && !actor.grants_admin {
-        return Err(CoreError::Forbidden(Refusal::GrantAdmin));
-    }
-    Ok(())
-}
-
 /// Each name once, in the order written, every one a valid permission name.
 fn parse_perms(perms: Vec<String>) -> CoreResult<Vec<PermName>> {
     dedup(perms).iter().map(|p| PermName::parse(p)).collect()
@@ -262,6 +263,11 @@ fn check_profile(profile: &Profile) -> CoreResult<()> {
     Ok(())
 }
 
+/// Whether two lists hold the same items, in any order and number.
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x))
+}
+
 /// Keeps the first occurrence of each item, so lists read back in the order written.
 fn dedup<T: PartialEq + Clone>(items: Vec<T>) -> Vec<T> {
     let mut out: Vec<T> = Vec::with_capacity(items.len());
@@ -275,26 +281,4 @@ fn dedup<T: PartialEq + Clone>(items: Vec<T>) -> Vec<T> {
 
 fn blank_to_none(v: Option<String>) -> Option<String> {
     v.filter(|s| !s.trim().is_empty())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ids::TenantId;
-
-    fn perms(names: &[&str]) -> Vec<PermName> {
-        names.iter().map(|n| PermName::parse(n).unwrap()).collect()
-    }
-
-    #[test]
-    fn grant_rule() {
-        let mut actor = Actor::cli(TenantId(1));
-        actor.grants_keaz = false;
-        assert!(check_grants(&actor, &[], &perms(&["admin"])).is_ok());
-        assert!(check_grants(&actor, &[], &perms(&["keaz"])).is_err());
-        // keeping a perm one already has is no grant
-        assert!(check_grants(&actor, &["keaz".into()], &perms(&["keaz"])).is_ok());
-        actor.grants_admin = false;
-        assert!(check_grants(&actor, &[], &perms(&["admin"])).is_err());
-    }
 }

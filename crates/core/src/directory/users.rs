@@ -2,8 +2,9 @@
 
 use uuid::Uuid;
 
-use super::actor::Actor;
+use super::actor::{Actor, Principal};
 use super::requests::UpdateUserRequest;
+use super::rights::check_reach;
 use super::service::{now, Directory};
 use super::user_input::ParsedUser;
 use crate::error::{CoreError, CoreResult};
@@ -12,7 +13,7 @@ use crate::model::{
     AuditAction, AuditRecord, Cursor, NewAudit, Page, SessionKind, User, UserFilter, UserKey,
     UserSecrets,
 };
-use crate::store::UserUpdateWrite;
+use crate::store::{EndSessions, UserUpdateWrite};
 
 impl Directory {
     pub async fn get_user(&self, actor: &Actor, key: UserKey) -> CoreResult<User> {
@@ -95,6 +96,15 @@ impl Directory {
                 password,
                 memorable_word,
             } = self.apply_patch(actor, &current, patch.clone()).await?;
+            // A new password or memorable word ends the user's other sessions: one stolen
+            // before the change must not outlive it. The caller's own session survives when
+            // it changed its own.
+            let end_sessions = if password.is_some() || memorable_word.is_some() {
+                let own = actor.principal == Principal::User(id);
+                EndSessions::AllBut(actor.session.filter(|_| own))
+            } else {
+                EndSessions::None
+            };
             let secrets = self.secrets_for(password, memorable_word).await?;
             let audit = Self::audit(actor, AuditAction::Update, id, current.uuid, &record.email);
             let update = UserUpdateWrite {
@@ -104,6 +114,7 @@ impl Directory {
                 record,
                 secrets,
                 audit,
+                end_sessions,
             };
             match self.store.update_user(update, now()).await {
                 Err(CoreError::VersionConflict { .. })
@@ -119,6 +130,7 @@ impl Directory {
     pub async fn delete_user(&self, actor: &Actor, id: UserId) -> CoreResult<()> {
         actor.require_admin()?;
         let current = self.get_user(actor, UserKey::Id(id)).await?;
+        check_reach(actor, &current)?;
         let audit = Self::audit(actor, AuditAction::Delete, id, current.uuid, &current.email);
         if self.store.delete_user(actor.tenant, id, audit).await? {
             Ok(())

@@ -6,6 +6,14 @@ use crate::error::CoreResult;
 use crate::ids::UserId;
 use crate::model::{Timestamp, User, UserKey, UserSecrets};
 
+/// A login name as the lockout counts it, whether or not a user has it: the tenant the login
+/// names (0 for the logins that name none) and a hash of the name's kind and case-folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginName {
+    pub tenant: i64,
+    pub hash: String,
+}
+
 #[async_trait]
 pub trait LoginStore: Send + Sync {
     /// Users matching a login name in any tenant, with their secrets, oldest first. Logins of
@@ -20,4 +28,17 @@ pub trait LoginStore: Send + Sync {
         lock_until: Timestamp,
     ) -> CoreResult<bool>;
     async fn login_succeeded(&self, id: UserId, now: Timestamp) -> CoreResult<()>;
+    /// Whether the name is locked at `now`.
+    async fn login_name_locked(&self, name: &LoginName, now: Timestamp) -> CoreResult<bool>;
+    /// Counts a failed login for the name, in the database (so replicas share the count);
+    /// locks it until `lock_until` once `threshold` is reached. Returns whether it is locked.
+    async fn login_name_failed(
+        &self,
+        name: &LoginName,
+        threshold: i32,
+        lock_until: Timestamp,
+        now: Timestamp,
+    ) -> CoreResult<bool>;
+    /// Forgets the name's failures (its password was right).
+    async fn login_name_cleared(&self, name: &LoginName) -> CoreResult<()>;
 }

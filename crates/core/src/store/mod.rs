@@ -23,14 +23,14 @@ mod users;
 pub use assets::{AssetStore, NewAsset};
 pub use audit::AuditStore;
 pub use credentials::{CredentialStore, NewCredential};
-pub use logins::LoginStore;
+pub use logins::{LoginName, LoginStore};
 pub use outbox::OutboxStore;
 pub use sessions::SessionStore;
 pub use tenants::{NewTenant, TenantStore};
 pub use tickets::{Redeem, RedeemOutcome, TicketReplace, TicketStore};
 pub use usage::UsageStore;
 pub use user_lists::UserListStore;
-pub use users::{NewUserWrite, UserStore, UserUpdateWrite};
+pub use users::{EndSessions, NewUserWrite, UserStore, UserUpdateWrite};
 
 /// Every capability over one database.
 #[async_trait]

@@ -8,7 +8,13 @@ use crate::model::{NewSession, Role, Session, SessionKind, Timestamp, User};
 
 #[async_trait]
 pub trait SessionStore: Send + Sync {
-    async fn create_session(&self, session: NewSession, now: Timestamp) -> CoreResult<Session>;
+    /// Stores a session; of the user's sessions of its kind, only the newest `keep` remain.
+    async fn create_session(
+        &self,
+        session: NewSession,
+        keep: u32,
+        now: Timestamp,
+    ) -> CoreResult<Session>;
     /// The session under a token hash, with its user and the tenant's role catalogue. Every
     /// authenticated request needs all three, so they are read in one go (one connection, one
     /// trip to the blocking pool) rather than as three calls. `None` when either is gone.

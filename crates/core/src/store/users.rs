@@ -31,6 +31,16 @@ pub struct UserUpdateWrite {
     pub record: UserRecord,
     pub secrets: SecretChange,
     pub audit: NewAudit,
+    /// The sessions the write ends besides those a user who may no longer log in loses.
+    pub end_sessions: EndSessions,
+}
+
+/// Which of a user's sessions (and temporary tokens) a write ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndSessions {
+    None,
+    /// Every one but this session (the caller's own, when it changed its own secrets).
+    AllBut(Option<i64>),
 }
 
 #[async_trait]

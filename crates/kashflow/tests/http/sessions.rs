@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use rosetta_testkit::rosetta_core::{
-    Actor, CreateUserRequest, NameInput, NewUser, Onboarding, UserKey,
+    Actor, CreateUserRequest, LoginCheck, NameInput, NewUser, Onboarding, UserKey,
 };
 use rosetta_testkit::{backend_tests, Backend};
 use serde_json::{json, Value};
@@ -322,4 +322,192 @@ async fn lockout(backend: Backend) {
     let _ = fx;
 }
 
-backend_tests!(login_flow, expiry, lockout);
+/// issue 13, defect 4: a name no user has answers as one a user has. Five failures lock it
+/// too, in the database (a second directory over it sees the lock), and each failure spends
+/// one bcrypt verify of the configured cost against a dummy hash.
+async fn unknown_names_answer_as_known_ones(backend: Backend) {
+    let app = spawn_app_with(backend, |o| {
+        o.settings.lockout_duration = Duration::from_secs(2);
+        o.settings.bcrypt_cost = 5;
+    })
+    .await;
+    let kf = Kf::new(&app);
+    fixture(&app).await;
+
+    let before = app.directory.password_verifications();
+    let known = kf.start("admin", "wrong").await;
+    let unknown = kf.start("nobody", "wrong").await;
+    assert_eq!(known.error(), (401, "InvalidCredentials".into()));
+    assert_eq!((unknown.status, &unknown.text), (known.status, &known.text));
+    // One verify each: the real hash, then the dummy, made at the configured cost.
+    assert_eq!(app.directory.password_verifications() - before, 2);
+    let dummy = app.directory.dummy_hash().await.unwrap();
+    assert!(dummy.starts_with("$2b$05$"), "{}", &dummy[..7]);
+
+    for _ in 0..3 {
+        for name in ["admin", "NoBody "] {
+            assert_eq!(
+                kf.start(name, "wrong").await.error(),
+                (401, "InvalidCredentials".into()),
+                "{name}"
+            );
+        }
+    }
+    let known = kf.start("admin", "wrong").await;
+    let unknown = kf.start("nobody", "wrong").await;
+    assert_eq!(known.error(), (401, "AccountLocked".into()));
+    assert_eq!((unknown.status, &unknown.text), (known.status, &known.text));
+    // Shared by every replica: another directory over the database sees the lock.
+    let other = app.reopen().await;
+    let check = other
+        .check_login(UserKey::Username("NOBODY".into()), "wrong")
+        .await
+        .unwrap();
+    assert!(matches!(check, LoginCheck::Locked), "{check:?}");
+    // Another unknown name is not affected; the lock ends after its time.
+    assert_eq!(
+        kf.start("somebody", "wrong").await.error(),
+        (401, "InvalidCredentials".into())
+    );
+    tokio::time::sleep(Duration::from_millis(2300)).await;
+    assert_eq!(
+        kf.start("nobody", "wrong").await.error(),
+        (401, "InvalidCredentials".into())
+    );
+}
+
+/// issue 13, defect 7: a new password or memorable word ends the user's other sessions (the
+/// caller's own survives when it changed its own); other changes end none.
+async fn secrets_change_ends_other_sessions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let kf = Kf::new(&app);
+    fixture(&app).await;
+    let mine = kf.login("admin", ADMIN_PW, ADMIN_WORD).await;
+    let other = kf.login("admin", ADMIN_PW, ADMIN_WORD).await;
+    let test_user = kf.login("TestUser", TEST_PW, TEST_WORD).await;
+    let held = kf.start("TestUser", TEST_PW).await.json();
+    let put = |id: i64, extra: Value| {
+        let mut body = if id == 1 {
+            json!({"Number": 1, "FullName": "rediff", "RoleNumber": 6,
+                   "Email": "swati_garg05@rediff.com", "Username": "admin"})
+        } else {
+            json!({"Number": 2, "FullName": "TestUser", "RoleNumber": 11,
+                   "Email": "test@test.com", "Username": "TestUser"})
+        };
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+
+    // A rename ends nothing.
+    let r = kf
+        .json(
+            Method::PUT,
+            "/users/2",
+            Some(&mine),
+            &put(2, json!({"FullName": "Tess"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(kf.get("/users", &test_user).await.status, 200);
+
+    // Another user's memorable word: all of that user's sessions and temporary tokens end.
+    let r = kf
+        .json(
+            Method::PUT,
+            "/users/2",
+            Some(&mine),
+            &put(2, json!({"MemorableWord": "zebracrossing"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        kf.get("/users", &test_user).await.error(),
+        (401, "InvalidSessionToken".into())
+    );
+    assert_eq!(
+        kf.finish(&held, TEST_WORD).await.error(),
+        (401, "InvalidTemporaryToken".into())
+    );
+    assert_eq!(kf.get("/users", &mine).await.status, 200);
+
+    // Its own password: the caller's session stays, its other one ends.
+    let r = kf
+        .json(
+            Method::PUT,
+            "/users/1",
+            Some(&mine),
+            &put(1, json!({"Password": "Sup3r-Secret"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(kf.get("/users", &mine).await.status, 200);
+    assert_eq!(
+        kf.get("/users", &other).await.error(),
+        (401, "InvalidSessionToken".into())
+    );
+    assert_eq!(kf.get("/users/1", &mine).await.json()["NoOfLogins"], 1);
+}
+
+/// issue 13, defect 7: at most `sessions.max_per_user` sessions per user, the newest kept.
+async fn sessions_per_user_are_capped(backend: Backend) {
+    let app = spawn_app_with(backend, |o| o.settings.max_sessions_per_user = 3).await;
+    let kf = Kf::new(&app);
+    fixture(&app).await;
+    let mut tokens = Vec::new();
+    for _ in 0..5 {
+        tokens.push(kf.login("admin", ADMIN_PW, ADMIN_WORD).await);
+    }
+    for (i, token) in tokens.iter().enumerate() {
+        let want = if i < 2 { 401 } else { 200 };
+        assert_eq!(kf.get("/users", token).await.status, want, "session {i}");
+    }
+    assert_eq!(kf.get("/users/1", &tokens[4]).await.json()["NoOfLogins"], 3);
+    // Another user's sessions are not counted against this one.
+    let t = kf.login("TestUser", TEST_PW, TEST_WORD).await;
+    assert_eq!(kf.get("/users", &tokens[2]).await.status, 200);
+    assert_eq!(kf.get("/users", &t).await.status, 200);
+}
+
+/// issue 13, defect 7: step 2 answers exactly the asked positions, each once.
+async fn memorable_word_list_must_be_exact(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let kf = Kf::new(&app);
+    fixture(&app).await;
+    let word: Vec<char> = ADMIN_WORD.chars().collect();
+    let answer = |p: u64| json!({"Position": p, "Value": word[p as usize - 1].to_string()});
+    for case in ["extra", "twice", "wrong extra"] {
+        let step1 = kf.start("admin", ADMIN_PW).await.json();
+        let asked: Vec<u64> = step1["MemorableWordList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["Position"].as_u64().unwrap())
+            .collect();
+        let mut list: Vec<Value> = asked.iter().map(|&p| answer(p)).collect();
+        let unasked = (1..=word.len() as u64)
+            .find(|p| !asked.contains(p))
+            .unwrap();
+        match case {
+            "extra" => list.push(answer(unasked)),
+            "twice" => list.push(answer(asked[0])),
+            _ => list.push(json!({"Position": unasked, "Value": "#"})),
+        }
+        let body = json!({"TemporaryToken": step1["TemporaryToken"], "MemorableWordList": list});
+        let r = kf.json(Method::PUT, "/sessiontoken", None, &body).await;
+        assert_eq!(r.error(), (401, "InvalidMemorableWord".into()), "{case}");
+    }
+    // Exactly the asked ones still pass.
+    kf.login("admin", ADMIN_PW, ADMIN_WORD).await;
+}
+
+backend_tests!(
+    login_flow,
+    expiry,
+    lockout,
+    unknown_names_answer_as_known_ones,
+    secrets_change_ends_other_sessions,
+    sessions_per_user_are_capped,
+    memorable_word_list_must_be_exact
+);

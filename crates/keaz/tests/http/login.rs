@@ -84,4 +84,35 @@ async fn login_and_tokens(backend: Backend) {
     snap!("unsupported_json", &r.body);
 }
 
-backend_tests!(login_and_tokens);
+/// issue 13, defect 4: an unknown email answers as a known one, and is locked after five
+/// failures like one; each failure verifies one password (the dummy hash for the unknown).
+async fn unknown_emails_answer_as_known_ones(backend: Backend) {
+    let app = spawn_app(backend).await;
+    company(&app, "Acme Fleet", "acme.test").await;
+    let login = |email: &'static str| {
+        let app = &app;
+        async move {
+            post(
+                app,
+                "/login",
+                "",
+                json!({"email": email, "password": "wrong"}),
+            )
+            .await
+        }
+    };
+    for _ in 0..4 {
+        let before = app.directory.password_verifications();
+        let known = login("root@acme.test").await;
+        let unknown = login("ghost@acme.test").await;
+        assert_eq!(known.status, 401);
+        assert_eq!((unknown.status, &unknown.text), (known.status, &known.text));
+        assert_eq!(app.directory.password_verifications() - before, 2);
+    }
+    let known = login("root@acme.test").await;
+    let unknown = login("GHOST@acme.test").await;
+    assert!(known.text.contains("locked"), "{}", known.text);
+    assert_eq!((unknown.status, &unknown.text), (known.status, &known.text));
+}
+
+backend_tests!(login_and_tokens, unknown_emails_answer_as_known_ones);
