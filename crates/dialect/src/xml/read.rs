@@ -125,6 +125,11 @@ pub fn read<V, E>(
                 stack.push(Element::new(name, nil));
             }
             Event::Empty(e) => {
+                // An empty-element tag is a level too: `<a/>` inside MAX_DEPTH others is one
+                // deeper than the limit.
+                if stack.len() >= MAX_DEPTH {
+                    return Err(XmlError::malformed("elements are nested too deeply").into());
+                }
                 let nil = nil(Attributes(e.attributes()))?;
                 let name = local(&e)?;
                 if stack.is_empty() && root.is_some() {
@@ -283,6 +288,18 @@ mod tests {
             "{}{}",
             "<a>".repeat(MAX_DEPTH + 1),
             "</a>".repeat(MAX_DEPTH + 1)
+        );
+        assert_eq!(tree(&deep), malformed("elements are nested too deeply"));
+        let ok = format!(
+            "{}<a/>{}",
+            "<a>".repeat(MAX_DEPTH - 1),
+            "</a>".repeat(MAX_DEPTH - 1)
+        );
+        assert!(tree(&ok).is_ok());
+        let deep = format!(
+            "{}<a/>{}",
+            "<a>".repeat(MAX_DEPTH),
+            "</a>".repeat(MAX_DEPTH)
         );
         assert_eq!(tree(&deep), malformed("elements are nested too deeply"));
     }
