@@ -3,6 +3,8 @@
 //! given twice in different cases is ambiguous: the body says two things at once, so it is
 //! refused rather than one spelling silently winning.
 
+use std::collections::HashSet;
+
 /// A member asked for is given more than once, in different letter cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Repeated;
@@ -18,12 +20,13 @@ impl<V> Members<V> {
 
     /// The spelling of the first member that repeats an earlier one, for dialects that refuse
     /// such a body whole, whichever members they go on to read.
+    ///
+    /// One pass with a set, not a comparison of every pair: a body within the limit can hold
+    /// tens of thousands of members, and pairs of those cost seconds of a worker's time.
     pub fn first_repeated(&self) -> Option<&str> {
-        self.0.iter().enumerate().find_map(|(i, (name, _))| {
-            self.0[..i]
-                .iter()
-                .any(|(earlier, _)| earlier.eq_ignore_ascii_case(name))
-                .then_some(name.as_str())
+        let mut seen = HashSet::with_capacity(self.0.len());
+        self.0.iter().find_map(|(name, _)| {
+            (!seen.insert(name.to_ascii_lowercase())).then_some(name.as_str())
         })
     }
 
@@ -81,5 +84,19 @@ mod tests {
         assert_eq!(m.take("EMAIL"), Err(Repeated));
         assert_eq!(m.take("other"), Ok(Some(1)));
         assert_eq!(members(&["A", "b", "B", "a"]).first_repeated(), Some("B"));
+    }
+
+    /// What a 256 KiB body can hold (`<a0/><a1/>...`); comparing every pair of these took
+    /// minutes in a test build.
+    #[test]
+    fn many_members_are_checked_in_one_pass() {
+        let names: Vec<String> = (0..60_000).map(|i| format!("m{i}")).collect();
+        let mut m = Members::new(names.into_iter().map(|n| (n, ())).collect());
+        let start = std::time::Instant::now();
+        assert_eq!(m.first_repeated(), None);
+        m.0.push(("M59999".to_owned(), ()));
+        assert_eq!(m.first_repeated(), Some("M59999"));
+        let took = start.elapsed();
+        assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
     }
 }

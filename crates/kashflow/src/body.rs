@@ -10,6 +10,9 @@ use serde_json::{Map, Value};
 
 use crate::errors::KfError;
 
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
+
 /// What a request body is written in, from its `Content-Type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BodyKind {

@@ -15,6 +15,8 @@ mod users;
 mod wire;
 
 pub use auth::KfSession;
+#[cfg(feature = "fuzzing")]
+pub use body::fuzzing;
 pub use errors::KfError;
 
 /// Every route this dialect serves, relative to its prefix. The document names the single

@@ -15,6 +15,9 @@ use crate::errors::{KeazError, RowError};
 use crate::request::body;
 use crate::wire::{UserHash, UserInput, EMAIL, INPUT_FIELDS, NAME, PASSWORD};
 
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
+
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The header is row 1; the first user is row 2.

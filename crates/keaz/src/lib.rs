@@ -18,6 +18,8 @@ mod wire;
 
 pub use auth::KeazCaller;
 pub use errors::KeazError;
+#[cfg(feature = "fuzzing")]
+pub use import::fuzzing;
 
 const LOGIN: &str = "/login";
 const USERS: &str = "/users";

@@ -11,6 +11,9 @@ use rosetta_dialect::Limits;
 
 use crate::errors::V2Error;
 
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
+
 /// A request value: XML elements and JSON values alike.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Val {

@@ -16,7 +16,12 @@ pub struct Params(Vec<(String, String)>);
 
 impl Params {
     fn of(req: &HttpRequest) -> Option<Self> {
-        Query::<Vec<(String, String)>>::from_query(req.query_string())
+        Self::parse(req.query_string())
+    }
+
+    /// A query string's parameters in order; `None` when it is malformed.
+    pub(crate) fn parse(query: &str) -> Option<Self> {
+        Query::<Vec<(String, String)>>::from_query(query)
             .ok()
             .map(|q| Self(q.into_inner()))
     }

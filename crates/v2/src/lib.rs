@@ -18,6 +18,8 @@ mod wire;
 mod xml;
 
 pub use auth::{V2Caller, V2Post};
+#[cfg(feature = "fuzzing")]
+pub use body::fuzzing;
 pub use errors::V2Error;
 
 const USER: &str = "/api/v2/user";

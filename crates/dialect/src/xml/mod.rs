@@ -10,6 +10,7 @@
 //! the document breaks its rule.
 
 mod error;
+mod name;
 mod read;
 mod write;
 

@@ -4,6 +4,7 @@ use quick_xml::events::{attributes, BytesStart, Event};
 use quick_xml::Reader;
 
 use super::error::XmlError;
+use super::name::is_qname;
 
 /// Elements nested deeper than this are refused rather than followed: no dialect's document
 /// comes near it, and it bounds the reader's work.
@@ -76,10 +77,14 @@ impl<E> From<XmlError> for Failure<E> {
     }
 }
 
+/// The local name of a start tag whose name is a QName.
 fn local(e: &BytesStart<'_>) -> Result<String, XmlError> {
-    std::str::from_utf8(e.local_name().as_ref())
-        .map(str::to_owned)
-        .map_err(|_| XmlError::malformed("an element name is not UTF-8"))
+    let name = std::str::from_utf8(e.name().into_inner())
+        .map_err(|_| XmlError::malformed("an element name is not UTF-8"))?;
+    if !is_qname(name) {
+        return Err(XmlError::malformed("an element name is not an XML name"));
+    }
+    Ok(name.rsplit(':').next().unwrap_or(name).to_owned())
 }
 
 /// Hangs a closed element under its parent, or makes it the root.
@@ -120,6 +125,11 @@ pub fn read<V, E>(
                 stack.push(Element::new(name, nil));
             }
             Event::Empty(e) => {
+                // An empty-element tag is a level too: `<a/>` inside MAX_DEPTH others is one
+                // deeper than the limit.
+                if stack.len() >= MAX_DEPTH {
+                    return Err(XmlError::malformed("elements are nested too deeply").into());
+                }
                 let nil = nil(Attributes(e.attributes()))?;
                 let name = local(&e)?;
                 if stack.is_empty() && root.is_some() {
@@ -261,6 +271,16 @@ mod tests {
     }
 
     #[test]
+    fn element_names_are_qnames() {
+        let bad = || malformed("an element name is not an XML name");
+        assert_eq!(tree("<U><:Email>x</:Email></U>"), bad());
+        assert_eq!(tree("<U><a:b:Email>x</a:b:Email></U>"), bad());
+        assert_eq!(tree("<U><Email=\"x\"/></U>"), bad());
+        assert_eq!(tree("<9U/>"), bad());
+        assert_eq!(tree("<d3p1:guid/>"), Ok(Node::Leaf(String::new())));
+    }
+
+    #[test]
     fn depth_is_bounded() {
         let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
         assert!(tree(&ok).is_ok());
@@ -268,6 +288,18 @@ mod tests {
             "{}{}",
             "<a>".repeat(MAX_DEPTH + 1),
             "</a>".repeat(MAX_DEPTH + 1)
+        );
+        assert_eq!(tree(&deep), malformed("elements are nested too deeply"));
+        let ok = format!(
+            "{}<a/>{}",
+            "<a>".repeat(MAX_DEPTH - 1),
+            "</a>".repeat(MAX_DEPTH - 1)
+        );
+        assert!(tree(&ok).is_ok());
+        let deep = format!(
+            "{}<a/>{}",
+            "<a>".repeat(MAX_DEPTH),
+            "</a>".repeat(MAX_DEPTH)
         );
         assert_eq!(tree(&deep), malformed("elements are nested too deeply"));
     }
