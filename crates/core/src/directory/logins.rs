@@ -19,7 +19,12 @@ impl Directory {
     /// Checks a login name and password across tenants (legacy logins name no tenant), with
     /// the lockout of five failures in a row. Only active users may log in.
     pub async fn check_login(&self, key: UserKey, password: &str) -> CoreResult<LoginCheck> {
-        let candidates = self.store.login_candidates(key).await?;
+        // A name no user can hold is an unknown name (and the same answer, in the same time).
+        let candidates = if key.can_match() {
+            self.store.login_candidates(key).await?
+        } else {
+            Vec::new()
+        };
         if candidates.is_empty() {
             // Spend the same time as a real check, so names cannot be probed by timing.
             let _ =
