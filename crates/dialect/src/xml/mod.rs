@@ -10,6 +10,8 @@
 //! the document breaks its rule.
 
 mod error;
+#[cfg(test)]
+mod props;
 mod read;
 mod write;
 
