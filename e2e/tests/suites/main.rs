@@ -7,3 +7,4 @@ mod anonymous;
 mod cross_dialect;
 mod docs;
 mod isolation;
+mod text_rule;
