@@ -6,6 +6,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::text::TextKind;
+
 /// Which unique value clashed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UniqueField {
@@ -40,7 +42,22 @@ pub enum Field {
     Status,
     RoleNumber,
     Perms,
-    Profile,
+    ExternalId,
+    WebsiteRole,
+    /// v2 `UserDevices`: a device's id, name, OS or app version.
+    Devices,
+    LicenseTypes,
+    BranchIds,
+    /// The keaz profile's text fields, each by its own name.
+    EmployeeId,
+    ContactNumber,
+    LicenseNumber,
+    LicenseExpiryMonth,
+    LicenseExpiryYear,
+    LicenseType,
+    LicenseCountry,
+    CostCentreId,
+    ActivatedViaCompanyId,
     /// A keaz asset's tag.
     Tag,
     /// A booking's asset name, start and end.
@@ -64,7 +81,20 @@ impl Field {
             Self::Status => "status",
             Self::RoleNumber => "role_number",
             Self::Perms => "perms",
-            Self::Profile => "profile",
+            Self::ExternalId => "external_id",
+            Self::WebsiteRole => "website_role",
+            Self::Devices => "devices",
+            Self::LicenseTypes => "license_types",
+            Self::BranchIds => "branch_ids",
+            Self::EmployeeId => "employee_id",
+            Self::ContactNumber => "contact_number",
+            Self::LicenseNumber => "license_number",
+            Self::LicenseExpiryMonth => "license_expiry_month",
+            Self::LicenseExpiryYear => "license_expiry_year",
+            Self::LicenseType => "license_type",
+            Self::LicenseCountry => "license_country",
+            Self::CostCentreId => "cost_centre_id",
+            Self::ActivatedViaCompanyId => "activated_via_company_id",
             Self::Tag => "tag",
             Self::Asset => "asset",
             Self::Start => "start",
@@ -84,9 +114,9 @@ impl fmt::Display for Field {
 pub enum Problem {
     Empty,
     NotEmail,
-    /// Over `max` characters, or holding a control character.
-    NotPrintable {
-        max: usize,
+    /// A character the text rule (MAPPING.md, [`crate::text`]) refuses for this kind of field.
+    NotText {
+        kind: TextKind,
     },
     TooShort {
         min: usize,
@@ -106,10 +136,6 @@ pub enum Problem {
     },
     /// An asset tag outside 1 to `max` of `A-Z a-z 0-9 _ - . :`.
     NotAssetTag {
-        max: usize,
-    },
-    /// One of the profile's free text fields is over `max` characters.
-    ProfileTooLong {
         max: usize,
     },
     UnknownRole {

@@ -8,6 +8,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Field, Problem};
+use crate::text::{self, TextKind};
 
 /// A tenant (a company in keaz, `CompanyId` in v2). Every credential belongs to exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -44,8 +45,9 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, CoreError> {
         let raw = raw.trim();
+        text::check(Field::Email, TextKind::Name, raw)?;
         let ok = EMAIL_RE.as_ref().is_some_and(|re| re.is_match(raw));
-        if ok && raw.len() <= 254 {
+        if ok {
             Ok(Self(raw.to_owned()))
         } else {
             Err(CoreError::invalid(Field::Email, Problem::NotEmail))
@@ -81,8 +83,8 @@ impl fmt::Display for Email {
     }
 }
 
-/// A login name: non-empty, no control characters, at most 255 characters. Unique per tenant
-/// in any letter case.
+/// A login name: non-empty, one line of the text rule (at most 254 characters). Unique per
+/// tenant in any letter case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Username(String);
@@ -93,9 +95,7 @@ impl Username {
         if raw.is_empty() {
             return Err(CoreError::invalid(Field::Username, Problem::Empty));
         }
-        if !printable(raw) {
-            return Err(CoreError::invalid(Field::Username, NOT_PRINTABLE));
-        }
+        text::check(Field::Username, TextKind::Name, raw)?;
         Ok(Self(raw.to_owned()))
     }
 
@@ -161,6 +161,8 @@ impl Names {
             (true, _) => last.to_owned(),
             (_, true) => first.to_owned(),
         };
+        // Joined, the full name is a name too, within the same bound.
+        check_name_len(Field::FullName, &full)?;
         Ok(Self {
             full,
             first: first.to_owned(),
@@ -169,20 +171,9 @@ impl Names {
     }
 }
 
-/// Names and login names: at most this many characters, none of them a control character.
-const NAME_MAX: usize = 255;
-const NOT_PRINTABLE: Problem = Problem::NotPrintable { max: NAME_MAX };
-
-fn printable(value: &str) -> bool {
-    value.chars().count() <= NAME_MAX && !value.chars().any(char::is_control)
-}
-
+/// Names are one line of the text rule, at most 254 characters each.
 fn check_name_len(field: Field, value: &str) -> Result<(), CoreError> {
-    if printable(value) {
-        Ok(())
-    } else {
-        Err(CoreError::invalid(field, NOT_PRINTABLE))
-    }
+    text::check(field, TextKind::Name, value)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod recent;
 pub mod secrets;
 pub mod store;
 pub mod tags;
+pub mod text;
 
 pub use directory::{
     ActivateRequest, Actor, AddBookingRequest, CreateCredentialRequest, CreateUserRequest,
@@ -27,3 +28,4 @@ pub use store::{
     UserUpdateWrite,
 };
 pub use tags::{AssetTag, PermName};
+pub use text::TextKind;

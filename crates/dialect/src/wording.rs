@@ -3,14 +3,21 @@
 //! in its own envelope (its member names, capitals and full stops), and one that says
 //! something else for a code matches that code itself.
 
-use rosetta_core::{Problem, Refusal};
+use rosetta_core::{Problem, Refusal, TextKind};
 
 /// What is wrong with a field's value, to follow the field's name: "must not be empty".
 pub fn problem(problem: &Problem) -> String {
     match problem {
         Problem::Empty => "must not be empty".into(),
         Problem::NotEmail => "is not a valid email address".into(),
-        Problem::NotPrintable { max } => format!("must be at most {max} printable characters"),
+        Problem::NotText {
+            kind: TextKind::Name,
+        } => "must not contain control characters or Unicode noncharacters".into(),
+        Problem::NotText {
+            kind: TextKind::Free,
+        } => "must not contain control characters other than tab, line feed and carriage return, \
+              or Unicode noncharacters"
+            .into(),
         Problem::TooShort { min } => format!("must be at least {min} characters"),
         Problem::TooLong { max } => format!("must be at most {max} characters"),
         Problem::Length { min, max } => format!("must be {min} to {max} characters"),
@@ -20,7 +27,6 @@ pub fn problem(problem: &Problem) -> String {
         Problem::NotAssetTag { max } => {
             format!("must be 1 to {max} of the characters A-Z a-z 0-9 _ - . :")
         }
-        Problem::ProfileTooLong { max } => format!("a field is over {max} characters"),
         Problem::UnknownRole { number } => format!("{number} is not a role of this tenant"),
         Problem::NotAfter { other } => format!("must be after {other}"),
         Problem::NotPending => "the user is not pending activation".into(),

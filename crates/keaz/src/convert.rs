@@ -3,7 +3,7 @@
 
 use chrono::SecondsFormat;
 use rosetta_core::{
-    Booking, Email, NameInput, NewUser, PermName, Profile, Status, TenantId, User, UserPatch,
+    text, Booking, Email, NameInput, NewUser, PermName, Profile, Status, TenantId, User, UserPatch,
 };
 
 use crate::errors::{self, KeazError};
@@ -15,8 +15,10 @@ use crate::wire::{
 /// A field and what is wrong with it.
 pub type FieldError = (String, String);
 
-const TEXT_MAX: usize = 1024;
-const LIST_ITEM_MAX: usize = 255;
+/// The core's bounds (MAPPING.md's text rule), checked here too so a body's every problem is
+/// listed at once; the characters are the core's to check.
+const TEXT_MAX: usize = text::FREE_MAX;
+const LIST_ITEM_MAX: usize = text::NAME_MAX;
 
 pub fn user_hash(user: &User) -> UserHash {
     let User {
@@ -108,8 +110,8 @@ pub fn check_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         return Err("must not be only spaces".into());
     }
-    if name.len() > 255 {
-        return Err("must be at most 255 characters".into());
+    if name.len() > text::NAME_MAX {
+        return Err(format!("must be at most {} characters", text::NAME_MAX));
     }
     Ok(())
 }

@@ -5,8 +5,8 @@
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{
-    CreateUserRequest, Directory, Onboarding, PermName, Status, UpdateUserRequest, UserFilter,
-    UserKey, UserPatch,
+    text, CreateUserRequest, Directory, Onboarding, PermName, Status, UpdateUserRequest,
+    UserFilter, UserKey, UserPatch,
 };
 use rosetta_dialect::{Admin, JsonReply, Limits};
 use serde_json::Value;
@@ -181,10 +181,10 @@ pub async fn put_license_types(
         LICENSE_TYPES,
         json_body(&req, payload, limits.body_bytes).await?,
     )?;
-    if types.iter().any(|t| t.chars().count() > 255) {
+    if types.iter().any(|t| t.chars().count() > text::NAME_MAX) {
         return Err(KeazError::invalid(
             LICENSE_TYPES,
-            "items must be at most 255 characters",
+            format!("items must be at most {} characters", text::NAME_MAX),
         ));
     }
     let patch = UserPatch {

@@ -138,21 +138,6 @@ pub struct CreateFlags {
     pub reset_password: bool,
 }
 
-const TEXT_MAX: usize = 255;
-
-fn short_text(field: &str, value: &Option<String>) -> Result<(), V2Error> {
-    match value {
-        Some(v) if v.chars().count() > TEXT_MAX || v.chars().any(char::is_control) => {
-            Err(V2Error::field(
-                field,
-                "InvalidValue",
-                format!("{field} must be at most {TEXT_MAX} printable characters"),
-            ))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// A create request into a core `NewUser`. FirstName, LastName and Email are required (all
 /// missing ones are reported at once); the status follows the password (Active with one,
 /// Pending without) unless the client asks for `Inactive`.
@@ -196,8 +181,8 @@ pub fn new_user(input: UserInput, tenant: TenantId) -> Result<(NewUser, CreateFl
     if !missing.is_empty() {
         return Err(V2Error::fields(missing));
     }
-    short_text("ExternalId", &external_id)?;
-    short_text("WebsiteRole", &website_role)?;
+    // ExternalId, WebsiteRole and the devices' text follow the core's text rule (MAPPING.md),
+    // which the directory applies to every dialect's writes.
     // An empty Password is what some clients send for "none".
     let password = password.filter(|p| !p.is_empty());
     let requested = match status.as_deref().map(str::trim) {

@@ -8,3 +8,4 @@ mod cross_dialect;
 mod docs;
 mod isolation;
 mod rights;
+mod text_rule;

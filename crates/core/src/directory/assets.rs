@@ -8,6 +8,7 @@ use crate::ids::UserId;
 use crate::model::{Asset, Booking, NewBooking, Timestamp};
 use crate::store::NewAsset;
 use crate::tags::AssetTag;
+use crate::text::TextKind;
 
 /// A booking's asset name: 1 to this many characters.
 const BOOKING_ASSET_MAX: usize = 255;
@@ -18,8 +19,10 @@ impl Directory {
     }
 
     pub async fn user_asset(&self, actor: &Actor, id: UserId, tag: &str) -> CoreResult<Asset> {
+        // A tag the rules refuse was never stored.
+        let tag = AssetTag::parse(tag).map_err(|_| CoreError::NotFound)?;
         self.store
-            .user_asset(actor.tenant, id, tag)
+            .user_asset(actor.tenant, id, tag.as_str())
             .await?
             .ok_or(CoreError::NotFound)
     }
@@ -55,6 +58,14 @@ impl Directory {
         } = request;
         actor.require_admin()?;
         let asset = asset.trim();
+        if !TextKind::Name.carries(asset) {
+            return Err(CoreError::invalid(
+                Field::Asset,
+                Problem::NotText {
+                    kind: TextKind::Name,
+                },
+            ));
+        }
         if asset.is_empty() || asset.chars().count() > BOOKING_ASSET_MAX {
             return Err(CoreError::invalid(
                 Field::Asset,

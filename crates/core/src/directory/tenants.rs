@@ -6,6 +6,7 @@ use crate::error::{CoreError, CoreResult, Field, Problem};
 use crate::ids::TenantId;
 use crate::model::{default_roles, Role, Tenant};
 use crate::store::NewTenant;
+use crate::text::{self, TextKind};
 
 impl Directory {
     /// Creates a tenant with the default role catalogue; returns the integration key once.
@@ -14,6 +15,7 @@ impl Directory {
         if name.is_empty() {
             return Err(CoreError::invalid(Field::Name, Problem::Empty));
         }
+        text::check(Field::Name, TextKind::Name, name)?;
         let key = crypto::random_token();
         let tenant = self
             .store
@@ -42,6 +44,8 @@ impl Directory {
         if role.name.trim().is_empty() {
             return Err(CoreError::invalid(Field::Name, Problem::Empty));
         }
+        // Role names are shown by kashflow (`RoleName`), in XML too.
+        text::check(Field::Name, TextKind::Name, &role.name)?;
         self.store.set_role(tenant, &role).await
     }
 }

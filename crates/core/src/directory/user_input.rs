@@ -9,14 +9,12 @@ use super::rights::{check_grants, check_reach};
 use super::service::Directory;
 use super::tenants::check_role;
 use crate::crypto;
-use crate::error::{CoreError, CoreResult, Field, Problem};
+use crate::error::{CoreResult, Field};
 use crate::ids::{Email, Username};
-use crate::model::{Profile, SecretChange, User, UserRecord, DEFAULT_ROLE};
+use crate::model::{Device, Profile, SecretChange, User, UserRecord, DEFAULT_ROLE};
 use crate::secrets::{MemorableWord, Password};
 use crate::tags::PermName;
-
-/// The profile's free text fields hold at most this many characters each.
-const PROFILE_TEXT_MAX: usize = 1024;
+use crate::text::{self, TextKind};
 
 /// A validated user with the secrets to store beside it, not yet hashed or encrypted.
 pub(super) struct ParsedUser {
@@ -62,6 +60,13 @@ impl Directory {
         let memorable_word = memorable_word.map(MemorableWord::parse).transpose()?;
         let perms = parse_perms(perms)?;
         check_profile(&profile)?;
+        check_texts(Texts {
+            website_role: website_role.as_deref(),
+            external_id: external_id.as_deref(),
+            license_types: &license_types,
+            branch_ids: &branch_ids,
+            devices: &devices,
+        })?;
         check_grants(actor, &[], &perms)?;
         let record = UserRecord {
             uuid: Uuid::new_v4(),
@@ -153,6 +158,14 @@ impl Directory {
         let perms = parse_perms(perms.unwrap_or_else(|| current.perms.clone()))?;
         let profile = profile.unwrap_or_else(|| current.profile.clone());
         check_profile(&profile)?;
+        // Only what the patch writes is checked: a stored value was checked when written.
+        check_texts(Texts {
+            website_role: website_role.as_ref().and_then(Option::as_deref),
+            external_id: external_id.as_ref().and_then(Option::as_deref),
+            license_types: license_types.as_deref().unwrap_or_default(),
+            branch_ids: branch_ids.as_deref().unwrap_or_default(),
+            devices: devices.as_deref().unwrap_or_default(),
+        })?;
         check_grants(actor, &current.perms, &perms)?;
         // A new password clears an expiry set by ResetPassword.
         let password_expired = match (&password, password_expired) {
@@ -225,6 +238,8 @@ fn parse_perms(perms: Vec<String>) -> CoreResult<Vec<PermName>> {
     dedup(perms).iter().map(|p| PermName::parse(p)).collect()
 }
 
+/// The profile's text fields are free text (tab, line feed and carriage return allowed), except
+/// the three ids, which are one line; all are bounded as free text, as keaz documents them.
 fn check_profile(profile: &Profile) -> CoreResult<()> {
     let Profile {
         employee_id,
@@ -237,28 +252,75 @@ fn check_profile(profile: &Profile) -> CoreResult<()> {
         cost_centre_id,
         activated_via_company_id,
     } = profile;
-    let texts = [
-        employee_id,
-        contact_number,
-        license_number,
-        license_expiry_month,
-        license_expiry_year,
-        license_type,
-        license_country,
-        cost_centre_id,
-        activated_via_company_id,
+    let fields = [
+        (Field::EmployeeId, TextKind::Name, employee_id),
+        (Field::ContactNumber, TextKind::Free, contact_number),
+        (Field::LicenseNumber, TextKind::Free, license_number),
+        (
+            Field::LicenseExpiryMonth,
+            TextKind::Free,
+            license_expiry_month,
+        ),
+        (
+            Field::LicenseExpiryYear,
+            TextKind::Free,
+            license_expiry_year,
+        ),
+        (Field::LicenseType, TextKind::Free, license_type),
+        (Field::LicenseCountry, TextKind::Free, license_country),
+        (Field::CostCentreId, TextKind::Name, cost_centre_id),
+        (
+            Field::ActivatedViaCompanyId,
+            TextKind::Name,
+            activated_via_company_id,
+        ),
     ];
-    if texts
-        .into_iter()
-        .flatten()
-        .any(|text| text.chars().count() > PROFILE_TEXT_MAX)
-    {
-        return Err(CoreError::invalid(
-            Field::Profile,
-            Problem::ProfileTooLong {
-                max: PROFILE_TEXT_MAX,
-            },
-        ));
+    for (field, kind, value) in fields {
+        if let Some(value) = value {
+            text::check_max(field, kind, text::FREE_MAX, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// The user's other text a write sets, borrowed from the request.
+struct Texts<'a> {
+    website_role: Option<&'a str>,
+    external_id: Option<&'a str>,
+    license_types: &'a [String],
+    branch_ids: &'a [String],
+    devices: &'a [Device],
+}
+
+/// Every one of them is one line of the text rule.
+fn check_texts(texts: Texts<'_>) -> CoreResult<()> {
+    let Texts {
+        website_role,
+        external_id,
+        license_types,
+        branch_ids,
+        devices,
+    } = texts;
+    text::check_opt(Field::WebsiteRole, TextKind::Name, website_role)?;
+    text::check_opt(Field::ExternalId, TextKind::Name, external_id)?;
+    for item in license_types {
+        text::check(Field::LicenseTypes, TextKind::Name, item)?;
+    }
+    for item in branch_ids {
+        text::check(Field::BranchIds, TextKind::Name, item)?;
+    }
+    for device in devices {
+        let Device {
+            id,
+            name,
+            os,
+            app_version,
+            last_used: _,
+        } = device;
+        text::check(Field::Devices, TextKind::Name, id)?;
+        for value in [name, os, app_version].into_iter().flatten() {
+            text::check(Field::Devices, TextKind::Name, value)?;
+        }
     }
     Ok(())
 }

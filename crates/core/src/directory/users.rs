@@ -17,6 +17,9 @@ use crate::store::{EndSessions, UserUpdateWrite};
 
 impl Directory {
     pub async fn get_user(&self, actor: &Actor, key: UserKey) -> CoreResult<User> {
+        if !key.can_match() {
+            return Err(CoreError::NotFound);
+        }
         self.store
             .user(actor.tenant, key)
             .await?
@@ -31,6 +34,9 @@ impl Directory {
             .acquire()
             .await
             .map_err(|_| CoreError::Unavailable("the directory is shutting down".into()))?;
+        if !filter.can_match() {
+            return Ok(Vec::new());
+        }
         self.store.all_users(actor.tenant, filter).await
     }
 
@@ -59,6 +65,13 @@ impl Directory {
             .acquire()
             .await
             .map_err(|_| CoreError::Unavailable("the directory is shutting down".into()))?;
+        if !filter.can_match() {
+            return Ok(Page {
+                users: Vec::new(),
+                total: 0,
+                next: None,
+            });
+        }
         self.store
             .list_users(actor.tenant, filter, cursor, limit.clamp(1, 10_000))
             .await

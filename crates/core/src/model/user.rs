@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::time::Timestamp;
 use crate::ids::{Email, Names, TenantId, UserId, Username};
 use crate::tags::PermName;
+use crate::text::TextKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -157,6 +158,18 @@ pub enum UserKey {
     ExternalId(String),
 }
 
+impl UserKey {
+    /// Whether a stored user could have this key: a text the rule (MAPPING.md) refuses was
+    /// never stored, so it matches nobody, and is not sent to the database (PostgreSQL
+    /// refuses a NUL in a parameter).
+    pub fn can_match(&self) -> bool {
+        match self {
+            Self::Id(_) | Self::Uuid(_) => true,
+            Self::Email(t) | Self::Username(t) | Self::ExternalId(t) => TextKind::Name.carries(t),
+        }
+    }
+}
+
 /// Where a list page starts. Keyset (`After`) is what every dialect should use; `Offset` exists
 /// for v2's `PageNo` and is turned into keyset by the store where it can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +193,22 @@ pub struct UserFilter {
 }
 
 impl UserFilter {
+    /// Whether any stored user could match: as [`UserKey::can_match`], a text no user can
+    /// hold matches nobody.
+    pub fn can_match(&self) -> bool {
+        let Self {
+            statuses: _,
+            default_account_id: _,
+            name_contains,
+            email,
+            external_id,
+        } = self;
+        [name_contains, email, external_id]
+            .into_iter()
+            .flatten()
+            .all(|t| TextKind::Name.carries(t))
+    }
+
     pub fn all() -> Self {
         Self {
             statuses: Vec::new(),

@@ -11,6 +11,8 @@
 
 mod error;
 mod name;
+#[cfg(test)]
+mod props;
 mod read;
 mod write;
 

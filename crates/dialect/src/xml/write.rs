@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 /// The declaration every XML answer starts with.
 pub const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
 
@@ -11,12 +13,39 @@ pub enum Escape {
 }
 
 impl Escape {
-    fn apply(self, text: &str) -> std::borrow::Cow<'_, str> {
-        match self {
+    /// Escapes text content. A carriage return is written as `&#xD;`: a parser turns a
+    /// literal CR (or CR LF) into LF (XML 1.0 end-of-line handling), so only the reference
+    /// reads back as written. Tab and LF survive in text as they are.
+    fn apply(self, text: &str) -> Cow<'_, str> {
+        let escaped = match self {
             Self::Markup => quick_xml::escape::partial_escape(text),
             Self::All => quick_xml::escape::escape(text),
+        };
+        references(escaped, &[('\r', "&#xD;")])
+    }
+}
+
+/// An attribute value: everything escaped, and tab and LF as references too, since attribute
+/// value normalisation turns them into spaces.
+fn attribute(value: &str) -> Cow<'_, str> {
+    references(
+        Escape::All.apply(value),
+        &[('\t', "&#x9;"), ('\n', "&#xA;")],
+    )
+}
+
+fn references<'a>(text: Cow<'a, str>, refs: &[(char, &str)]) -> Cow<'a, str> {
+    if !text.contains(|c: char| refs.iter().any(|(r, _)| *r == c)) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match refs.iter().find(|(r, _)| *r == c) {
+            Some((_, reference)) => out.push_str(reference),
+            None => out.push(c),
         }
     }
+    Cow::Owned(out)
 }
 
 /// Writes an XML document into memory, declaration first. Names are written as given (they
@@ -42,7 +71,7 @@ impl Writer {
             self.out.push(' ');
             self.out.push_str(key);
             self.out.push_str("=\"");
-            self.out.push_str(&Escape::All.apply(value));
+            self.out.push_str(&attribute(value));
             self.out.push('"');
         }
     }
@@ -92,6 +121,19 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// CR as a reference, so it survives end-of-line handling; tab and LF as they are in
+    /// text, as references in attributes (which a parser normalises to spaces).
+    #[test]
+    fn line_ends_round_trip() {
+        let mut w = Writer::new(Escape::Markup);
+        w.start_with("R", &[("a", "x\ty\r\nz")]);
+        w.element("T", "a\r\nb\tc\rd\ne");
+        w.end("R");
+        let out = w.finish();
+        assert!(out.contains("<T>a&#xD;\nb\tc&#xD;d\ne</T>"), "{out}");
+        assert!(out.contains("a=\"x&#x9;y&#xD;&#xA;z\""), "{out}");
+    }
 
     #[test]
     fn writes_and_escapes() {
