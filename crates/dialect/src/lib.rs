@@ -4,6 +4,7 @@ pub mod body;
 mod caller;
 mod errors;
 pub mod members;
+pub mod openapi;
 pub mod path;
 mod reply;
 mod table;

@@ -81,6 +81,9 @@ pub struct Dialect {
     pub render: Render,
     /// The dialect's app data for one mount.
     pub state: fn() -> AppData,
+    /// Its OpenAPI document, paths relative to the prefix; `openapi::undocumented` checks it
+    /// against `routes`.
+    pub openapi: fn() -> utoipa::openapi::OpenApi,
 }
 
 impl Dialect {

@@ -8,6 +8,7 @@ mod body;
 mod convert;
 mod errors;
 mod format;
+mod openapi;
 mod reply;
 mod requests;
 mod sessions;
@@ -48,4 +49,5 @@ pub const DIALECT: Dialect = Dialect {
     other_methods: &[],
     render: render::<KfError>,
     state: AppData::none,
+    openapi: openapi::document,
 };

@@ -3,6 +3,7 @@
 
 use rosetta_dialect::xml::Writer;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Written as XML: the root element and its children.
 pub trait ToXml {
@@ -10,7 +11,7 @@ pub trait ToXml {
 }
 
 /// A user as GET returns it. Never a password or memorable word: there is no field for them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct User {
     pub email: String,
@@ -65,7 +66,7 @@ impl ToXml for User {
 }
 
 /// GET /users: a JSON array, or `<ArrayOfUser>` in XML.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(transparent)]
 pub struct UserList(pub Vec<User>);
 
@@ -79,7 +80,7 @@ impl ToXml for UserList {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct ErrorBody {
     pub error: &'static str,
@@ -96,14 +97,14 @@ impl ToXml for ErrorBody {
 }
 
 /// One memorable-word character asked for, counted from 1.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct Position {
     pub position: usize,
 }
 
 /// Step 1 of the login.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct TemporaryTokenResponse {
     pub temporary_token: String,
@@ -128,7 +129,7 @@ impl ToXml for TemporaryTokenResponse {
 }
 
 /// Step 2 of the login.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct SessionTokenResponse {
     pub session_token: String,

@@ -6,10 +6,11 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, Field, Problem, UniqueField};
 use rosetta_dialect::{wording, BodyError, DialectError};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// One bad row of a CSV import. Rows are numbered as a spreadsheet shows them: the header is
 /// row 1, the first user row 2.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct RowError {
     pub row: u64,
     pub field: String,
@@ -26,8 +27,10 @@ pub struct KeazError {
     pub rows: Vec<RowError>,
 }
 
-#[derive(Serialize)]
-struct Envelope<'a> {
+/// The envelope of every refusal (`ErrorBody` in the OpenAPI document).
+#[derive(Serialize, ToSchema)]
+#[schema(as = ErrorBody)]
+pub(crate) struct Envelope<'a> {
     error: &'a str,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]

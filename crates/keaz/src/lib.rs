@@ -11,6 +11,7 @@ mod convert;
 mod errors;
 mod import;
 mod login;
+mod openapi;
 mod reply;
 mod request;
 mod users;
@@ -79,6 +80,7 @@ pub const DIALECT: Dialect = Dialect {
     other_methods: &[],
     render: render::<KeazError>,
     state: AppData::none,
+    openapi: openapi::document,
 };
 
 #[cfg(test)]

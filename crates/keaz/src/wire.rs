@@ -3,11 +3,12 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use crate::errors::KeazError;
 
 /// The keaz "USER HASH".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct UserHash {
     pub id: i64,
     pub name: String,
@@ -171,18 +172,18 @@ impl UserInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct TokenHash {
     pub token: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct TicketHash {
     pub ticket: &'static str,
 }
 
 /// A booking as keaz shows it; times in UTC, ISO 8601.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct BookingHash {
     pub id: i64,
     pub user_id: i64,

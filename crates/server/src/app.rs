@@ -14,6 +14,7 @@ use rosetta_store::{Db, DieselStore};
 
 use crate::config::Config;
 use crate::metrics::{self, Metrics};
+use crate::openapi::Documents;
 
 /// Every dialect this binary can serve, in mount order.
 pub const DIALECTS: &[Dialect] = &[
@@ -23,7 +24,7 @@ pub const DIALECTS: &[Dialect] = &[
     rosetta_v2::DIALECT,
 ];
 
-const OPS_ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics"];
+const OPS_ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics", crate::openapi::PATH];
 
 /// The benchmark baseline's path (`server.bench_baseline`).
 pub const BENCH_BASELINE_PATH: &str = "/bench/baseline";
@@ -297,6 +298,18 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
     };
     let dir_data = web::Data::from(directory.clone());
     let db_data = web::Data::new(db.clone());
+    let documents = web::Data::new(
+        Documents::new(
+            on_main
+                .iter()
+                .map(|m| (&m.dialect, m.prefix.as_str(), None))
+                .chain(extra.values().flat_map(|(l, ms)| {
+                    ms.iter()
+                        .map(|m| (&m.dialect, m.prefix.as_str(), l.local_addr().ok()))
+                })),
+        )
+        .map_err(|e| StartError::Other(e.to_string()))?,
+    );
 
     let mut addrs = BTreeMap::new();
     let mut handles = Vec::new();
@@ -320,6 +333,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
             .map(|m| (m.prefix.clone(), m.dialect.mount()))
             .collect();
         let (dir_data, db_data, metrics) = (dir_data.clone(), db_data.clone(), metrics.clone());
+        let documents = documents.clone();
         let baseline = ops && config.server.bench_baseline;
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
@@ -335,7 +349,9 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
                 app = app
                     .route("/healthz", web::get().to(healthz))
                     .route("/readyz", web::get().to(readyz))
-                    .route("/metrics", web::get().to(metrics::endpoint));
+                    .route("/metrics", web::get().to(metrics::endpoint))
+                    .app_data(documents.clone())
+                    .route(crate::openapi::PATH, web::get().to(crate::openapi::serve));
             }
             if baseline {
                 app = app.route(BENCH_BASELINE_PATH, web::get().to(bench_baseline));
@@ -422,6 +438,7 @@ mod tests {
         other_methods: &[],
         render: |_, _| None,
         state: AppData::none,
+        openapi: rosetta_dialect::openapi::utoipa::openapi::OpenApi::default,
     };
     const B_ROUTES: &[Route] = &[
         Route::new(Method::GET, "/users/{id}", |r| r.to(HttpResponse::Ok)),
@@ -469,6 +486,15 @@ mod tests {
             ..B
         };
         assert!(check_collisions(&[mount(ops, "", None)]).is_err());
+    }
+
+    /// A route added to a table without its OpenAPI operation (or the reverse) fails here.
+    #[test]
+    fn every_route_of_every_table_is_documented() {
+        for d in DIALECTS {
+            let drift = rosetta_dialect::openapi::undocumented(d);
+            assert!(drift.is_empty(), "{}: {drift:?}", d.name);
+        }
     }
 
     /// A route listed twice would never be reached (actix takes the first), and other methods

@@ -5,6 +5,7 @@ mod background;
 pub mod cli;
 pub mod config;
 pub mod metrics;
+mod openapi;
 
 pub use app::{start, Gateway, StartError};
 pub use config::Config;

@@ -3,6 +3,7 @@
 mod auth;
 mod convert;
 mod errors;
+mod openapi;
 mod users;
 mod wire;
 
@@ -48,4 +49,5 @@ pub const DIALECT: Dialect = Dialect {
     other_methods: OTHER_METHODS,
     render: render::<UsrError>,
     state: AppData::none,
+    openapi: openapi::document,
 };

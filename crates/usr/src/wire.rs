@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 /// The body of addUser and modifyUser. Every member is kept as raw JSON because the document's
 /// own examples send numbers as strings (`"active":"0"`), and a per-member conversion can name
 /// the offending member in the error, which serde's own messages cannot. JSON `null` arrives
 /// as `None`, which is what "absent or null fields stay as they are" needs. Unknown members
 /// (an echoed `id`, say) are ignored so a client can send back what it read.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct UserIn {
     #[serde(rename = "contactName")]
     pub contact_name: Option<Value>,
@@ -22,7 +23,7 @@ pub struct UserIn {
 }
 
 /// The user object every answer carries. No password member exists, so none can leak.
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, ToSchema)]
 pub struct UserOut {
     pub id: i64,
     #[serde(rename = "contactName")]
@@ -37,18 +38,18 @@ pub struct UserOut {
 }
 
 /// deleteUser's answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Deleted {
     pub id: i64,
     pub deleted: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     pub code: &'static str,
     pub message: String,

@@ -10,6 +10,7 @@ mod convert;
 mod errors;
 mod format;
 mod inputs;
+mod openapi;
 mod pages;
 mod reply;
 mod search;
@@ -57,4 +58,5 @@ pub const DIALECT: Dialect = Dialect {
     other_methods: OTHER_METHODS,
     render: render::<V2Error>,
     state,
+    openapi: openapi::document,
 };

@@ -4,11 +4,12 @@
 //! formats print exactly the same text.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A user as read. Write-only members (`Password`, `DoNotEmail`, `ResetPassword`,
 /// `IntegrationKey`) are absent on purpose: they are read from requests into [`UserInput`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct User {
     pub id: Uuid,
@@ -30,7 +31,7 @@ pub struct User {
     pub last_updated: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct UserDevice {
     #[serde(rename = "Id")]
     pub id: String,
@@ -45,7 +46,7 @@ pub struct UserDevice {
 }
 
 /// One entry of `DeletedUsers` (`IncludeDeletedUserAudits=true`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct DeletedUser {
     pub id: Uuid,
@@ -55,7 +56,7 @@ pub struct DeletedUser {
     pub deleted_date: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct ResponseStatus {
     pub error_code: String,
@@ -63,7 +64,7 @@ pub struct ResponseStatus {
     pub errors: Vec<ResponseError>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct ResponseError {
     pub error_code: String,
@@ -71,7 +72,7 @@ pub struct ResponseError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct UserResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,7 +81,7 @@ pub struct UserResponse {
     pub response_status: Option<ResponseStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct UserSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]

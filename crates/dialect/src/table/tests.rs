@@ -150,6 +150,7 @@ const TEST: Dialect = Dialect {
     other_methods: OTHER,
     render: render::<TestError>,
     state,
+    openapi: utoipa::openapi::OpenApi::default,
 };
 
 /// Status and body text of one request.
