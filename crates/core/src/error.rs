@@ -6,7 +6,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::text::TextKind;
+use crate::text::kind::TextKind;
 
 /// Which unique value clashed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
