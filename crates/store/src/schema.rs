@@ -148,6 +148,8 @@ diesel::table! {
         lease_until -> Nullable<BigInt>,
         sent_at -> Nullable<BigInt>,
         last_error -> Nullable<Text>,
+        sealed -> Bool,
+        kind -> Nullable<Text>,
     }
 }
 

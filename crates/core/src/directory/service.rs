@@ -7,7 +7,7 @@ use chrono::Utc;
 use tokio::sync::Semaphore;
 
 use super::settings::Settings;
-use crate::crypto::MemorableCipher;
+use crate::crypto::SecretCipher;
 use crate::error::CoreResult;
 use crate::model::{Credential, Timestamp};
 use crate::recent::Recent;
@@ -16,7 +16,7 @@ use crate::store::Store;
 pub struct Directory {
     pub(super) store: Arc<dyn Store>,
     pub(super) settings: Settings,
-    pub(super) cipher: MemorableCipher,
+    pub(super) cipher: SecretCipher,
     /// Verified machine credentials by token hash.
     pub(super) credentials: Recent<Credential>,
     /// Verified v2 integration keys by tenant and key hash.
@@ -40,7 +40,7 @@ impl Directory {
             list_slots: Semaphore::new(settings.list_concurrency.max(1)),
             store,
             settings,
-            cipher: MemorableCipher::from_secret(secret_key),
+            cipher: SecretCipher::from_secret(secret_key),
         }
     }
 

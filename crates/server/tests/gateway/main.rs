@@ -7,6 +7,7 @@ mod baseline;
 mod ops;
 mod outbox;
 mod process;
+mod raw;
 mod replicas;
 
 /// The `rosetta` binary of this package, for the tests that run it as an operator would.
