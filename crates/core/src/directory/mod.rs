@@ -10,6 +10,7 @@ mod new_users;
 mod notices;
 mod operations;
 mod requests;
+mod rotation;
 mod service;
 mod sessions;
 mod settings;

@@ -13,6 +13,9 @@ use crate::model::{Credential, Timestamp};
 use crate::recent::Recent;
 use crate::store::Store;
 
+/// How often at most a gateway writes that a credential was used.
+const LAST_USED_EVERY: Duration = Duration::from_secs(60);
+
 pub struct Directory {
     pub(super) store: Arc<dyn Store>,
     pub(super) settings: Settings,
@@ -21,6 +24,8 @@ pub struct Directory {
     pub(super) credentials: Recent<Credential>,
     /// Verified v2 integration keys by tenant and key hash.
     pub(super) integration_keys: Recent<()>,
+    /// Credentials whose `last_used_at` this gateway wrote in the last minute, by id.
+    pub(super) used: Recent<()>,
     pub(super) list_slots: Semaphore,
 }
 
@@ -37,6 +42,7 @@ impl Directory {
         Self {
             credentials: Recent::new(settings.credential_cache_ttl),
             integration_keys: Recent::new(settings.credential_cache_ttl),
+            used: Recent::new(LAST_USED_EVERY),
             list_slots: Semaphore::new(settings.list_concurrency.max(1)),
             store,
             settings,

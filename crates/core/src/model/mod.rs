@@ -4,6 +4,7 @@
 
 mod asset;
 mod audit;
+mod credential;
 mod outbox;
 mod tenant;
 mod time;
@@ -12,6 +13,7 @@ mod user;
 
 pub use asset::{Asset, Booking, NewBooking};
 pub use audit::{AuditAction, AuditRecord, NewAudit};
+pub use credential::{CredentialChange, CredentialSummary, KeyAction, KeyAudit};
 pub use outbox::{
     EmailBody, EmailKind, NewEmail, OutboxEmail, QueuedEmail, SealedBody, StoredBody, UsageCount,
 };
