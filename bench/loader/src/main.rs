@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use rosetta_core::crypto::{self, MemorableCipher};
+use rosetta_core::crypto::{self, SecretCipher};
 use rosetta_core::{
     Actor, CreateCredentialRequest, CreateUserRequest, Email, NameInput, Names, NewUser,
     Onboarding, Profile, SecretChange, Status, TenantId, TenantStore, UserId, UserRecord, Username,
@@ -262,7 +262,7 @@ async fn run(args: Args) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?,
     };
-    let memorable = MemorableCipher::from_secret(&secret)
+    let memorable = SecretCipher::from_secret(&secret)
         .encrypt(&args.memorable_word)
         .map_err(|e| e.to_string())?;
     let secrets = SecretChange {

@@ -57,15 +57,16 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Encrypts memorable words at rest (AES-256-GCM, key derived from `security.secret_key`).
-/// Memorable words must be readable back (a login asks for single letters), so they cannot be
-/// hashed like passwords.
+/// Encrypts what must be read back but must not be readable at rest (AES-256-GCM, key derived
+/// from `security.secret_key`): memorable words (a login asks for single letters, so they
+/// cannot be hashed like passwords) and queued email bodies (an activation email carries a
+/// ticket that activates the account).
 #[derive(Clone)]
-pub struct MemorableCipher {
+pub struct SecretCipher {
     cipher: Aes256Gcm,
 }
 
-impl MemorableCipher {
+impl SecretCipher {
     pub fn from_secret(secret: &str) -> Self {
         let digest = Sha256::digest(secret.as_bytes());
         let key = Key::<Aes256Gcm>::from_slice(&digest);
@@ -79,14 +80,14 @@ impl MemorableCipher {
         let ct = self
             .cipher
             .encrypt(&nonce, plain.as_bytes())
-            .map_err(|_| CoreError::Internal("memorable word encryption failed".into()))?;
+            .map_err(|_| CoreError::Internal("encryption failed".into()))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         Ok(STANDARD.encode(out))
     }
 
     pub fn decrypt(&self, stored: &str) -> CoreResult<String> {
-        let bad = || CoreError::Internal("memorable word cannot be decrypted".into());
+        let bad = || CoreError::Internal("stored secret cannot be decrypted".into());
         let raw = STANDARD.decode(stored).map_err(|_| bad())?;
         if raw.len() < 12 {
             return Err(bad());
@@ -106,13 +107,13 @@ mod tests {
 
     #[test]
     fn memorable_words_round_trip_and_differ_at_rest() {
-        let c = MemorableCipher::from_secret("s3cret");
+        let c = SecretCipher::from_secret("s3cret");
         let a = c.encrypt("aardvark").unwrap();
         let b = c.encrypt("aardvark").unwrap();
         assert_ne!(a, b, "a fresh nonce each time");
         assert!(!a.contains("aardvark"));
         assert_eq!(c.decrypt(&a).unwrap(), "aardvark");
-        assert!(MemorableCipher::from_secret("other").decrypt(&a).is_err());
+        assert!(SecretCipher::from_secret("other").decrypt(&a).is_err());
     }
 
     #[tokio::test]

@@ -1,10 +1,11 @@
 //! Machine credentials that verified a moment ago.
 //!
 //! usr bearer tokens and v2 integration keys are checked on every call, and that check was one
-//! of the two database reads of a GET by id. Nothing in Rosetta changes or revokes a stored
-//! credential or integration key, so a positive answer is kept for a few seconds (the
-//! `security.credential_cache_ttl` setting, 0 to turn it off). Only hashes are kept, never a
-//! token, and a failed check is never kept, so a wrong key always costs a read.
+//! of the two database reads of a GET by id. A positive answer is kept for a few seconds (the
+//! `security.credential_cache_ttl` setting, 0 to turn it off): that is how long a credential
+//! revoked or rotated out (by the CLI, in another process) may still be honoured here. Only
+//! hashes are kept, never a token, and a failed check is never kept, so a wrong key always
+//! costs a read.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

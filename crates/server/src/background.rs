@@ -136,7 +136,7 @@ impl Sender {
             .subject(email.subject.clone())
             .message_id(Some(format!("<outbox-{}@rosetta>", email.id)))
             .header(ContentType::TEXT_PLAIN)
-            .body(email.body.clone())
+            .body(email.body.expose().to_owned())
             .map_err(|e| e.to_string())
     }
 

@@ -14,6 +14,8 @@ use serde_json::json;
 use crate::app;
 use crate::config::Config;
 
+mod credentials;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "rosetta",
@@ -63,6 +65,14 @@ pub enum TenantCmd {
         #[arg(long)]
         name: String,
     },
+    /// Give the tenant a new v2 integration key; prints it once.
+    RotateKey {
+        #[arg(long)]
+        tenant: i64,
+        /// How long the old key keeps working, e.g. 24h (default: it stops at once).
+        #[arg(long)]
+        overlap: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +113,24 @@ pub enum CredentialCmd {
         dialect: String,
         #[arg(long)]
         name: Option<String>,
+    },
+    /// A tenant's credentials (never their tokens).
+    List {
+        #[arg(long)]
+        tenant: i64,
+    },
+    /// Revoke a credential for good.
+    Revoke {
+        #[arg(long)]
+        id: i64,
+    },
+    /// Give a credential a new token; prints it once.
+    Rotate {
+        #[arg(long)]
+        id: i64,
+        /// How long the old token keeps working, e.g. 24h (default: it stops at once).
+        #[arg(long)]
+        overlap: Option<String>,
     },
 }
 
@@ -229,6 +257,18 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 ),
             );
             Ok(())
+        }
+        Command::Credential(CredentialCmd::List { tenant }) => {
+            credentials::list(&config, tenant, json_out).await
+        }
+        Command::Credential(CredentialCmd::Revoke { id }) => {
+            credentials::revoke(&config, id, json_out).await
+        }
+        Command::Credential(CredentialCmd::Rotate { id, overlap }) => {
+            credentials::rotate(&config, id, overlap.as_deref(), json_out).await
+        }
+        Command::Tenant(TenantCmd::RotateKey { tenant, overlap }) => {
+            credentials::rotate_key(&config, tenant, overlap.as_deref(), json_out).await
         }
         Command::Usage { since } => usage(&config, &since, json_out).await,
         Command::Role(RoleCmd::Set {

@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use diesel::prelude::*;
-use rosetta_core::{CoreResult, OutboxEmail, OutboxStore, TenantId, Timestamp};
+use rosetta_core::{
+    CoreResult, EmailBody, OutboxStore, QueuedEmail, SealedBody, StoredBody, TenantId, Timestamp,
+};
 
 use crate::diesel_store::DieselStore;
 use crate::rows::{from_millis, millis};
@@ -10,11 +12,11 @@ use crate::schema::outbox;
 
 #[async_trait]
 impl OutboxStore for DieselStore {
-    async fn due_emails(&self, now: Timestamp, limit: u32) -> CoreResult<Vec<OutboxEmail>> {
+    async fn due_emails(&self, now: Timestamp, limit: u32) -> CoreResult<Vec<QueuedEmail>> {
         Ok(self
             .db
             .run(move |conn| {
-                let rows: Vec<(i64, i64, String, String, String, i32, i64)> = outbox::table
+                let rows: Vec<(i64, i64, String, String, String, bool, i32, i64)> = outbox::table
                     .filter(outbox::sent_at.is_null())
                     .filter(outbox::next_attempt_at.le(millis(now)))
                     .filter(
@@ -30,18 +32,23 @@ impl OutboxStore for DieselStore {
                         outbox::to_addr,
                         outbox::subject,
                         outbox::body,
+                        outbox::sealed,
                         outbox::attempts,
                         outbox::created_at,
                     ))
                     .load(conn)?;
                 rows.into_iter()
-                    .map(|(id, t, to, subject, body, attempts, at)| {
-                        Ok(OutboxEmail {
+                    .map(|(id, t, to, subject, body, sealed, attempts, at)| {
+                        Ok(QueuedEmail {
                             id,
                             tenant_id: TenantId(t),
                             to,
                             subject,
-                            body,
+                            body: if sealed {
+                                StoredBody::Sealed(SealedBody(body))
+                            } else {
+                                StoredBody::Plain(EmailBody::new(body))
+                            },
                             attempts,
                             created_at: from_millis(at)?,
                         })
@@ -86,9 +93,11 @@ impl OutboxStore for DieselStore {
                         .filter(outbox::id.eq(id))
                         .filter(outbox::sent_at.is_null()),
                 )
+                // The body goes with sending: the ticket in it has no business at rest.
                 .set((
                     outbox::sent_at.eq(millis(now)),
                     outbox::attempts.eq(outbox::attempts + 1),
+                    outbox::body.eq(""),
                 ))
                 .execute(conn)?;
                 Ok(n == 1)

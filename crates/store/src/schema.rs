@@ -15,6 +15,8 @@ diesel::table! {
         integration_key_hash -> Text,
         created_at -> BigInt,
         roles_version -> BigInt,
+        previous_key_hash -> Nullable<Text>,
+        previous_key_valid_until -> Nullable<BigInt>,
     }
 }
 
@@ -90,6 +92,22 @@ diesel::table! {
         name -> Nullable<Text>,
         token_hash -> Text,
         created_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+        previous_token_hash -> Nullable<Text>,
+        previous_valid_until -> Nullable<BigInt>,
+        last_used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    credential_audit (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        actor -> Text,
+        action -> Text,
+        credential_id -> Nullable<BigInt>,
+        overlap_until -> Nullable<BigInt>,
+        at -> BigInt,
     }
 }
 
@@ -148,6 +166,8 @@ diesel::table! {
         lease_until -> Nullable<BigInt>,
         sent_at -> Nullable<BigInt>,
         last_error -> Nullable<Text>,
+        sealed -> Bool,
+        kind -> Nullable<Text>,
     }
 }
 

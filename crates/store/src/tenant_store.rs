@@ -2,10 +2,13 @@
 
 use async_trait::async_trait;
 use diesel::prelude::*;
-use rosetta_core::{CoreResult, NewTenant, Role, Tenant, TenantId, TenantStore, Timestamp};
+use rosetta_core::{
+    CoreResult, KeyAudit, NewTenant, Role, Tenant, TenantId, TenantStore, Timestamp,
+};
 
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
+use crate::rows::credentials::KeyAuditValues;
 use crate::rows::tenants::{load_roles, RoleValues, SettingValues, TenantValues};
 use crate::rows::{from_millis, millis};
 use crate::schema::{roles, settings, tenants};
@@ -104,15 +107,61 @@ impl TenantStore for DieselStore {
             .await?)
     }
 
-    async fn tenant_key_hash(&self, id: TenantId) -> CoreResult<Option<String>> {
+    async fn tenant_key_hashes(&self, id: TenantId, now: Timestamp) -> CoreResult<Vec<String>> {
         Ok(self
             .db
             .run(move |conn| {
-                Ok(tenants::table
+                let row: Option<(String, Option<String>, Option<i64>)> = tenants::table
+                    .filter(tenants::id.eq(id.0))
+                    .select((
+                        tenants::integration_key_hash,
+                        tenants::previous_key_hash,
+                        tenants::previous_key_valid_until,
+                    ))
+                    .first(conn)
+                    .optional()?;
+                Ok(row.map_or_else(Vec::new, |(current, previous, until)| {
+                    let mut hashes = vec![current];
+                    if let (Some(previous), Some(until)) = (previous, until) {
+                        if until > millis(now) {
+                            hashes.push(previous);
+                        }
+                    }
+                    hashes
+                }))
+            })
+            .await?)
+    }
+
+    async fn rotate_tenant_key(
+        &self,
+        id: TenantId,
+        key_hash: &str,
+        audit: KeyAudit,
+    ) -> CoreResult<bool> {
+        let key_hash = key_hash.to_owned();
+        Ok(self
+            .db
+            .write(move |conn| {
+                let old: Option<String> = tenants::table
                     .filter(tenants::id.eq(id.0))
                     .select(tenants::integration_key_hash)
                     .first(conn)
-                    .optional()?)
+                    .optional()?;
+                let Some(old) = old else {
+                    return Ok(false);
+                };
+                // Only the key replaced now stays in the overlap.
+                let until = audit.overlap_until.map(millis);
+                diesel::update(tenants::table.filter(tenants::id.eq(id.0)))
+                    .set((
+                        tenants::integration_key_hash.eq(&key_hash),
+                        tenants::previous_key_hash.eq(until.map(|_| old)),
+                        tenants::previous_key_valid_until.eq(until),
+                    ))
+                    .execute(conn)?;
+                KeyAuditValues::new(id.0, None, &audit).insert(conn)?;
+                Ok(true)
             })
             .await?)
     }

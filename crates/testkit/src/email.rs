@@ -79,7 +79,11 @@ fn from_outbox(email: OutboxEmail) -> SentEmail {
         attempts: _,
         created_at: _,
     } = email;
-    SentEmail { to, subject, body }
+    SentEmail {
+        to,
+        subject,
+        body: body.into_plain(),
+    }
 }
 
 /// Every `.eml` file in `dir` (the file transport's `email.dir`, or what a test's own SMTP

@@ -1,4 +1,6 @@
-//! Machine credentials and v2 integration keys, and the short memory of ones that verified.
+//! Machine credentials and v2 integration keys, and the short memory of ones that verified: a
+//! revoked or rotated-out secret is refused by every gateway within
+//! `security.credential_cache_ttl`, once the memory of it has lapsed.
 
 use super::requests::CreateCredentialRequest;
 use super::service::{now, Directory};
@@ -46,17 +48,30 @@ impl Directory {
         let cred = match self.credentials.get(&hash) {
             Some(cred) => cred,
             None => {
-                let Some(cred) = self.store.credential_by_hash(&hash).await? else {
+                let Some(cred) = self.store.credential_by_hash(&hash, now()).await? else {
                     return Err(CoreError::Unauthorized);
                 };
                 self.credentials.put(hash, cred.clone());
                 cred
             }
         };
-        if cred.dialect == dialect {
-            Ok(cred)
-        } else {
-            Err(CoreError::Unauthorized)
+        if cred.dialect != dialect {
+            return Err(CoreError::Unauthorized);
+        }
+        self.note_use(cred.id).await;
+        Ok(cred)
+    }
+
+    /// Keeps `last_used_at` to the minute without a write per request: at most one write a
+    /// minute per credential and gateway. A failed write costs the caller nothing.
+    async fn note_use(&self, credential: i64) {
+        let key = credential.to_string();
+        if self.used.get(&key).is_some() {
+            return;
+        }
+        self.used.put(key, ());
+        if let Err(e) = self.store.touch_credential(credential, now()).await {
+            tracing::warn!(credential, error = %e, "cannot record that a credential was used");
         }
     }
 
@@ -71,12 +86,16 @@ impl Directory {
         if self.integration_keys.get(&cache_key).is_some() {
             return Ok(());
         }
-        match self.store.tenant_key_hash(tenant).await? {
-            Some(stored) if stored == hash => {
-                self.integration_keys.put(cache_key, ());
-                Ok(())
-            }
-            _ => Err(CoreError::Unauthorized),
+        if self
+            .store
+            .tenant_key_hashes(tenant, now())
+            .await?
+            .contains(&hash)
+        {
+            self.integration_keys.put(cache_key, ());
+            Ok(())
+        } else {
+            Err(CoreError::Unauthorized)
         }
     }
 }

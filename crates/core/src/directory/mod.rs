@@ -11,6 +11,7 @@ mod notices;
 mod operations;
 mod requests;
 mod rights;
+mod rotation;
 mod service;
 mod sessions;
 mod settings;

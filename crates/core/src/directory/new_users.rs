@@ -81,7 +81,7 @@ impl Directory {
             password,
             memorable_word,
         } = parsed;
-        let (ticket, emails) = self.onboarding(tenant, &record, onboarding);
+        let (ticket, emails) = self.onboarding(tenant, &record, onboarding)?;
         let secrets = self.secrets_for(password, memorable_word).await?;
         // The id is the store's to give; the audit row gets it when the user is inserted.
         let audit = Self::audit(

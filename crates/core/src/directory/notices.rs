@@ -3,7 +3,8 @@
 use super::requests::Onboarding;
 use super::service::{after, Directory};
 use crate::crypto;
-use crate::model::{NewEmail, NewTicket, Status, Tenant, UserRecord};
+use crate::error::CoreResult;
+use crate::model::{EmailKind, NewEmail, NewTicket, SealedBody, Status, Tenant, UserRecord};
 
 impl Directory {
     /// The ticket and messages `onboarding` gives a new user.
@@ -12,7 +13,7 @@ impl Directory {
         tenant: &Tenant,
         record: &UserRecord,
         onboarding: Onboarding,
-    ) -> (Option<NewTicket>, Vec<NewEmail>) {
+    ) -> CoreResult<(Option<NewTicket>, Vec<NewEmail>)> {
         let ticket = match onboarding {
             Onboarding::Plain | Onboarding::Welcome => None,
             Onboarding::Activation { .. } => {
@@ -21,24 +22,19 @@ impl Directory {
             Onboarding::Reset { .. } => Some(crypto::random_token()),
         };
         let mut emails = Vec::new();
+        let to = record.email.as_str();
+        let name = &record.names.full;
         match (onboarding, &ticket) {
-            (
-                Onboarding::Activation { email: true } | Onboarding::Reset { email: true },
-                Some(t),
-            ) => emails.push(self.activation_email(
-                tenant,
-                record.email.as_str(),
-                &record.names.full,
-                t,
-            )),
-            (Onboarding::Welcome, _) => emails.push(welcome_email(
-                tenant,
-                record.email.as_str(),
-                &record.names.full,
-            )),
+            (Onboarding::Activation { email: true }, Some(t)) => {
+                emails.push(self.activation_email(tenant, to, name, t, EmailKind::Activation)?)
+            }
+            (Onboarding::Reset { email: true }, Some(t)) => {
+                emails.push(self.activation_email(tenant, to, name, t, EmailKind::Reset)?);
+            }
+            (Onboarding::Welcome, _) => emails.push(self.welcome_email(tenant, to, name)?),
             _ => {}
         }
-        (ticket.map(|t| self.new_ticket(&t)), emails)
+        Ok((ticket.map(|t| self.new_ticket(&t)), emails))
     }
 
     /// How a ticket handed out now is stored: its hash, and when it expires.
@@ -55,31 +51,40 @@ impl Directory {
         to: &str,
         name: &str,
         ticket: &str,
-    ) -> NewEmail {
+        kind: EmailKind,
+    ) -> CoreResult<NewEmail> {
         let url = self.settings.activation_url.replace("{ticket}", ticket);
-        NewEmail {
+        Ok(NewEmail {
             tenant_id: tenant.id,
             to: to.to_owned(),
             subject: format!("Activate your {} account", tenant.name),
-            body: format!(
+            kind,
+            body: self.seal(&format!(
                 "Hello {name},\r\n\r\nAn account has been created for you at {company}.\r\n\
                  To activate it, open this link:\r\n\r\n{url}\r\n\r\n\
                  The link can be used once and expires in {hours} hours.\r\n",
                 company = tenant.name,
                 hours = self.settings.activation_ttl.as_secs() / 3600,
-            ),
-        }
+            ))?,
+        })
     }
-}
 
-fn welcome_email(tenant: &Tenant, to: &str, name: &str) -> NewEmail {
-    NewEmail {
-        tenant_id: tenant.id,
-        to: to.to_owned(),
-        subject: format!("Welcome to {}", tenant.name),
-        body: format!(
-            "Hello {name},\r\n\r\nAn account has been created for you at {}.\r\n",
-            tenant.name
-        ),
+    fn welcome_email(&self, tenant: &Tenant, to: &str, name: &str) -> CoreResult<NewEmail> {
+        Ok(NewEmail {
+            tenant_id: tenant.id,
+            to: to.to_owned(),
+            subject: format!("Welcome to {}", tenant.name),
+            kind: EmailKind::Welcome,
+            body: self.seal(&format!(
+                "Hello {name},\r\n\r\nAn account has been created for you at {}.\r\n",
+                tenant.name
+            ))?,
+        })
+    }
+
+    /// Every body is sealed, the welcome too: one rule is easier to keep than a list of which
+    /// messages carry secrets.
+    fn seal(&self, body: &str) -> CoreResult<SealedBody> {
+        Ok(SealedBody(self.cipher.encrypt(body)?))
     }
 }

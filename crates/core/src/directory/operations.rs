@@ -5,20 +5,65 @@
 use std::sync::Arc;
 
 use super::service::Directory;
+use crate::crypto::SecretCipher;
 use crate::error::CoreResult;
-use crate::model::{OutboxEmail, Timestamp, UsageCount};
+use crate::model::{EmailBody, OutboxEmail, QueuedEmail, StoredBody, Timestamp, UsageCount};
 use crate::store::Store;
+
+/// How long a message whose body this key cannot open waits before it is tried again (the
+/// operator may yet configure the key it was sealed with).
+const UNREADABLE_RETRY: chrono::Duration = chrono::Duration::hours(1);
 
 /// The email outbox, for the sender that delivers it.
 #[derive(Clone)]
 pub struct Outbox {
     store: Arc<dyn Store>,
+    cipher: SecretCipher,
 }
 
 impl Outbox {
-    /// Unsent messages whose next attempt is due and that no sender holds a lease on.
+    /// Unsent messages whose next attempt is due and that no sender holds a lease on, bodies
+    /// unsealed. One sealed with another secret key is recorded as failed and left out.
     pub async fn due(&self, now: Timestamp, limit: u32) -> CoreResult<Vec<OutboxEmail>> {
-        self.store.due_emails(now, limit).await
+        let mut due = Vec::new();
+        for queued in self.store.due_emails(now, limit).await? {
+            let QueuedEmail {
+                id,
+                tenant_id,
+                to,
+                subject,
+                body,
+                attempts,
+                created_at,
+            } = queued;
+            let body = match body {
+                StoredBody::Plain(body) => body,
+                StoredBody::Sealed(sealed) => match self.cipher.decrypt(&sealed.0) {
+                    Ok(text) => EmailBody::new(text),
+                    Err(_) => {
+                        tracing::warn!(id, "outbox: body cannot be decrypted with this secret key");
+                        self.store
+                            .mark_email_failed(
+                                id,
+                                "body cannot be decrypted with this security.secret_key",
+                                now + UNREADABLE_RETRY,
+                            )
+                            .await?;
+                        continue;
+                    }
+                },
+            };
+            due.push(OutboxEmail {
+                id,
+                tenant_id,
+                to,
+                subject,
+                body,
+                attempts,
+                created_at,
+            });
+        }
+        Ok(due)
     }
 
     /// Claims a message until `lease_until`; false when another sender has it.
@@ -26,7 +71,7 @@ impl Outbox {
         self.store.claim_email(id, now, lease_until).await
     }
 
-    /// Marks a message sent; false when it was already marked.
+    /// Marks a message sent and drops its body; false when it was already marked.
     pub async fn mark_sent(&self, id: i64, now: Timestamp) -> CoreResult<bool> {
         self.store.mark_email_sent(id, now).await
     }
@@ -64,6 +109,7 @@ impl Directory {
     pub fn outbox(&self) -> Outbox {
         Outbox {
             store: Arc::clone(&self.store),
+            cipher: self.cipher.clone(),
         }
     }
 

@@ -8,20 +8,25 @@ use chrono::Utc;
 use tokio::sync::{OnceCell, Semaphore};
 
 use super::settings::Settings;
-use crate::crypto::MemorableCipher;
+use crate::crypto::SecretCipher;
 use crate::error::CoreResult;
 use crate::model::{Credential, Timestamp};
 use crate::recent::Recent;
 use crate::store::Store;
 
+/// How often at most a gateway writes that a credential was used.
+const LAST_USED_EVERY: Duration = Duration::from_secs(60);
+
 pub struct Directory {
     pub(super) store: Arc<dyn Store>,
     pub(super) settings: Settings,
-    pub(super) cipher: MemorableCipher,
+    pub(super) cipher: SecretCipher,
     /// Verified machine credentials by token hash.
     pub(super) credentials: Recent<Credential>,
     /// Verified v2 integration keys by tenant and key hash.
     pub(super) integration_keys: Recent<()>,
+    /// Credentials whose `last_used_at` this gateway wrote in the last minute, by id.
+    pub(super) used: Recent<()>,
     pub(super) list_slots: Semaphore,
     /// What a login for a name without a password verifies against (made on first use).
     pub(super) dummy_hash: OnceCell<String>,
@@ -42,12 +47,13 @@ impl Directory {
         Self {
             credentials: Recent::new(settings.credential_cache_ttl),
             integration_keys: Recent::new(settings.credential_cache_ttl),
+            used: Recent::new(LAST_USED_EVERY),
             list_slots: Semaphore::new(settings.list_concurrency.max(1)),
             dummy_hash: OnceCell::new(),
             verifications: AtomicU64::new(0),
             store,
             settings,
-            cipher: MemorableCipher::from_secret(secret_key),
+            cipher: SecretCipher::from_secret(secret_key),
         }
     }
 

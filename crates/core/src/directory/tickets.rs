@@ -7,7 +7,7 @@ use super::service::{now, Directory};
 use crate::crypto;
 use crate::error::{CoreError, CoreResult, Field, Problem};
 use crate::ids::UserId;
-use crate::model::{Status, User, UserKey};
+use crate::model::{EmailKind, Status, User, UserKey};
 use crate::store::{Redeem, RedeemOutcome, TicketReplace};
 
 impl Directory {
@@ -72,9 +72,17 @@ impl Directory {
     async fn replace_ticket(&self, actor: &Actor, user: &User, send_email: bool) -> CoreResult<()> {
         let tenant = self.tenant(actor.tenant).await?;
         let ticket = crypto::random_token();
-        let email = send_email.then(|| {
-            self.activation_email(&tenant, user.email.as_str(), &user.names.full, &ticket)
-        });
+        let email = send_email
+            .then(|| {
+                self.activation_email(
+                    &tenant,
+                    user.email.as_str(),
+                    &user.names.full,
+                    &ticket,
+                    EmailKind::Reset,
+                )
+            })
+            .transpose()?;
         let replace = TicketReplace {
             tenant: actor.tenant,
             user: user.id,

@@ -4,6 +4,7 @@
 
 mod asset;
 mod audit;
+mod credential;
 mod outbox;
 mod tenant;
 mod time;
@@ -12,7 +13,10 @@ mod user;
 
 pub use asset::{Asset, Booking, NewBooking};
 pub use audit::{AuditAction, AuditRecord, NewAudit};
-pub use outbox::{NewEmail, OutboxEmail, UsageCount};
+pub use credential::{CredentialChange, CredentialSummary, KeyAction, KeyAudit};
+pub use outbox::{
+    EmailBody, EmailKind, NewEmail, OutboxEmail, QueuedEmail, SealedBody, StoredBody, UsageCount,
+};
 pub use tenant::{default_roles, Credential, Role, Tenant, DEFAULT_ROLE};
 pub use time::Timestamp;
 pub use tokens::{NewSession, NewTicket, Session, SessionKind};

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use crate::error::CoreResult;
 use crate::ids::TenantId;
-use crate::model::{Credential, Timestamp};
+use crate::model::{Credential, CredentialChange, CredentialSummary, KeyAudit, Timestamp};
 
 #[derive(Debug, Clone)]
 pub struct NewCredential {
@@ -21,5 +21,29 @@ pub trait CredentialStore: Send + Sync {
         credential: NewCredential,
         now: Timestamp,
     ) -> CoreResult<Credential>;
-    async fn credential_by_hash(&self, token_hash: &str) -> CoreResult<Option<Credential>>;
+    /// The credential `token_hash` opens at `now`: its current token, or the one it replaced
+    /// while the rotation's overlap lasts; never a revoked one.
+    async fn credential_by_hash(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> CoreResult<Option<Credential>>;
+    /// The tenant's credentials, oldest first, revoked ones too.
+    async fn credentials_of(&self, tenant: TenantId) -> CoreResult<Vec<CredentialSummary>>;
+    /// Revokes a credential and writes `audit` with it.
+    async fn revoke_credential(
+        &self,
+        id: i64,
+        audit: KeyAudit,
+    ) -> CoreResult<CredentialChange<Credential>>;
+    /// Gives a credential a new token hash; the old one stays valid until
+    /// `audit.overlap_until` (not at all when None). Writes `audit` with it.
+    async fn rotate_credential(
+        &self,
+        id: i64,
+        token_hash: &str,
+        audit: KeyAudit,
+    ) -> CoreResult<CredentialChange<Credential>>;
+    /// Records that the credential was just used.
+    async fn touch_credential(&self, id: i64, now: Timestamp) -> CoreResult<()>;
 }

@@ -3,11 +3,11 @@
 use async_trait::async_trait;
 
 use crate::error::CoreResult;
-use crate::model::{OutboxEmail, Timestamp};
+use crate::model::{QueuedEmail, Timestamp};
 
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
-    async fn due_emails(&self, now: Timestamp, limit: u32) -> CoreResult<Vec<OutboxEmail>>;
+    async fn due_emails(&self, now: Timestamp, limit: u32) -> CoreResult<Vec<QueuedEmail>>;
     /// Claims a message for sending until `lease_until`, so two gateways never send it twice.
     async fn claim_email(
         &self,
@@ -15,7 +15,8 @@ pub trait OutboxStore: Send + Sync {
         now: Timestamp,
         lease_until: Timestamp,
     ) -> CoreResult<bool>;
-    /// Marks a message sent. Returns false if it was already marked (another gateway sent it).
+    /// Marks a message sent and drops its body (recipient, subject, kind and times stay).
+    /// Returns false if it was already marked (another gateway sent it).
     async fn mark_email_sent(&self, id: i64, now: Timestamp) -> CoreResult<bool>;
     async fn mark_email_failed(
         &self,

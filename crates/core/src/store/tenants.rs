@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use crate::error::CoreResult;
 use crate::ids::TenantId;
-use crate::model::{Role, Tenant, Timestamp};
+use crate::model::{KeyAudit, Role, Tenant, Timestamp};
 
 /// A tenant to create, with the role catalogue it starts with.
 #[derive(Debug, Clone)]
@@ -20,7 +20,17 @@ pub trait TenantStore: Send + Sync {
     async fn setting_get_or_init(&self, key: &str, value: String) -> CoreResult<String>;
     async fn create_tenant(&self, tenant: NewTenant, now: Timestamp) -> CoreResult<Tenant>;
     async fn tenant(&self, id: TenantId) -> CoreResult<Option<Tenant>>;
-    async fn tenant_key_hash(&self, id: TenantId) -> CoreResult<Option<String>>;
+    /// The hashes of the integration keys that open the tenant at `now`: the current key, and
+    /// the one it replaced while the rotation's overlap lasts.
+    async fn tenant_key_hashes(&self, id: TenantId, now: Timestamp) -> CoreResult<Vec<String>>;
+    /// Gives the tenant a new integration key hash; the old one stays valid until
+    /// `audit.overlap_until` (not at all when None). Writes `audit` with it. False: no tenant.
+    async fn rotate_tenant_key(
+        &self,
+        id: TenantId,
+        key_hash: &str,
+        audit: KeyAudit,
+    ) -> CoreResult<bool>;
     async fn roles(&self, tenant: TenantId) -> CoreResult<Vec<Role>>;
     /// Creates or replaces the role under its number.
     async fn set_role(&self, tenant: TenantId, role: &Role) -> CoreResult<()>;

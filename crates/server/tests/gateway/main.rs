@@ -4,10 +4,12 @@
 //! one database, the benchmark route). Each dialect's own behaviour is tested in its crate.
 
 mod baseline;
+mod credentials;
 mod openapi;
 mod ops;
 mod outbox;
 mod process;
+mod raw;
 mod replicas;
 
 /// The `rosetta` binary of this package, for the tests that run it as an operator would.

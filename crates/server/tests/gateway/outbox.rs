@@ -15,7 +15,7 @@ use rosetta_testkit::callers::Keaz;
 use rosetta_testkit::{backend_tests, read_eml_dir, wait_for_eml, Backend, Fixtures};
 use serde_json::json;
 
-use crate::free_port;
+use crate::{free_port, raw};
 
 async fn activation_email_through_file_transport(backend: Backend) {
     let app = TestGateway::start(backend).await;
@@ -221,7 +221,113 @@ async fn smtp_delivery_survives_an_outage(backend: Backend) {
     Keaz::login(&app.client, "cy@acme.test", "pw12").await;
 }
 
+/// Everything an outbox row holds as text, as one string per row (oldest first).
+fn outbox_at_rest(app: &TestGateway) -> Vec<String> {
+    raw::texts(
+        app.database.url(),
+        "SELECT to_addr || ' | ' || subject || ' | ' || body || ' | ' || COALESCE(kind, '-') \
+         || ' | ' || COALESCE(CAST(sent_at AS TEXT), 'unsent') FROM outbox ORDER BY id",
+    )
+}
+
+/// Waits (up to 10 s) until every outbox row is marked sent.
+async fn wait_all_sent(app: &TestGateway) -> Vec<String> {
+    for _ in 0..100 {
+        let rows = outbox_at_rest(app);
+        if rows.iter().all(|r| !r.ends_with("unsent")) {
+            return rows;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("not all sent: {:?}", outbox_at_rest(app));
+}
+
+/// An activation email is sealed in the outbox (the database never shows its ticket or link),
+/// its body is dropped once sent, and the message that arrives still activates the account.
+/// A message queued in plain text before bodies were sealed is still sent, then dropped.
+async fn outbox_keeps_no_ticket_at_rest(backend: Backend) {
+    let app = TestGateway::start_with(backend, |c| {
+        // Until the test removes it, a file where the outbox directory goes: every delivery
+        // fails and the message waits in the table, where the test reads it.
+        std::fs::write(&c.email.dir, "not a directory").unwrap();
+        c.email.max_backoff = Duration::from_millis(200);
+    })
+    .await;
+    let (tenant, _) = app.tenant("Acme Fleet").await;
+    app.user_with(tenant, "adm", "adm@acme.test", PW, |n| {
+        n.perms = vec!["admin".into()]
+    })
+    .await;
+    let admin = Keaz::login(&app.client, "adm@acme.test", PW).await;
+    let pat = json!({"name": "Pat Pending", "email": "pat@acme.test"});
+    let r = admin.send(Method::POST, "/user", Some(&pat)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // A row as a gateway before migration 000015 wrote it: plain text, no kind.
+    raw::execute(
+        app.database.url(),
+        &format!(
+            "INSERT INTO outbox (tenant_id, to_addr, subject, body, created_at, attempts, \
+             next_attempt_at) VALUES ({}, 'old@acme.test', 'Queued before', \
+             'Hello, open http://old.example/keaz/activate/OLDTICKET', 0, 0, 0)",
+            tenant.0
+        ),
+    );
+
+    let queued = outbox_at_rest(&app);
+    assert_eq!(queued.len(), 2, "{queued:?}");
+    let sealed = &queued[0];
+    assert!(
+        sealed.starts_with("pat@acme.test | Activate your Acme Fleet account | "),
+        "{sealed}"
+    );
+    for plain in ["http", "activate/", "Hello", "Pat Pending"] {
+        assert!(!sealed.contains(plain), "{plain} at rest: {sealed}");
+    }
+
+    std::fs::remove_file(&app.config.email.dir).unwrap();
+    let emails = app.wait_for_emails(2).await;
+    assert_eq!(emails.len(), 2, "{emails:?}");
+    let email = emails.iter().find(|e| e.to == "pat@acme.test").unwrap();
+    let ticket = email.ticket().expect("a link with the ticket");
+    assert!(
+        email
+            .body
+            .contains(&format!("http://{}/keaz/activate/{ticket}", app.addr)),
+        "{}",
+        email.body
+    );
+    assert!(!sealed.contains(&ticket), "the ticket at rest: {sealed}");
+    let old = emails.iter().find(|e| e.to == "old@acme.test").unwrap();
+    assert!(old.body.contains("activate/OLDTICKET"), "{}", old.body);
+
+    // Sent: what an operator needs stays, the body (and the ticket with it) is gone.
+    let sent = wait_all_sent(&app).await;
+    let (pat_row, old_row) = (&sent[0], &sent[1]);
+    let pat_parts: Vec<&str> = pat_row.split(" | ").collect();
+    assert_eq!(
+        pat_parts[..4],
+        [
+            "pat@acme.test",
+            "Activate your Acme Fleet account",
+            "",
+            "activation"
+        ],
+        "{pat_row}"
+    );
+    let old_parts: Vec<&str> = old_row.split(" | ").collect();
+    assert_eq!(
+        old_parts[..4],
+        ["old@acme.test", "Queued before", "", "-"],
+        "{old_row}"
+    );
+
+    let r = Keaz::activate(&app.client, &ticket, "pw12").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    Keaz::login(&app.client, "pat@acme.test", "pw12").await;
+}
+
 backend_tests!(
     activation_email_through_file_transport,
-    smtp_delivery_survives_an_outage
+    smtp_delivery_survives_an_outage,
+    outbox_keeps_no_ticket_at_rest
 );

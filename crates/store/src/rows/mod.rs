@@ -90,7 +90,9 @@ mod tests {
 
     #[test]
     fn audit_ticket_and_outbox_rows_go_in_one_statement() {
-        use rosetta_core::{AuditAction, NewAudit, NewEmail, NewTicket, TenantId, UserId};
+        use rosetta_core::{
+            AuditAction, EmailKind, NewAudit, NewEmail, NewTicket, SealedBody, TenantId, UserId,
+        };
 
         use crate::schema;
 
@@ -125,7 +127,8 @@ mod tests {
             tenant_id: TenantId(1),
             to: "a@example.com".into(),
             subject: "s".into(),
-            body: "b".into(),
+            kind: EmailKind::Activation,
+            body: SealedBody("b".into()),
         };
         let rows: Vec<_> = (0..3)
             .map(|_| outbox::OutboxValues::new(&email, now))

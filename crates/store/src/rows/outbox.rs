@@ -18,13 +18,15 @@ pub(crate) struct OutboxValues<'a> {
     to_addr: &'a str,
     subject: &'a str,
     body: &'a str,
+    sealed: bool,
+    kind: Option<&'static str>,
     created_at: i64,
     attempts: i32,
     next_attempt_at: i64,
 }
 
 /// Bound parameters per outbox row.
-pub(crate) const OUTBOX_COLUMNS: usize = 7;
+pub(crate) const OUTBOX_COLUMNS: usize = 9;
 
 impl<'a> OutboxValues<'a> {
     pub(crate) fn new(email: &'a NewEmail, now: Timestamp) -> Self {
@@ -32,13 +34,16 @@ impl<'a> OutboxValues<'a> {
             tenant_id,
             to,
             subject,
+            kind,
             body,
         } = email;
         Self {
             tenant_id: tenant_id.0,
             to_addr: to,
             subject,
-            body,
+            body: &body.0,
+            sealed: true,
+            kind: Some(kind.as_str()),
             created_at: millis(now),
             attempts: 0,
             next_attempt_at: millis(now),

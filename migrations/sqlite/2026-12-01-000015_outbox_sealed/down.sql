@@ -1,0 +1,2 @@
+ALTER TABLE outbox DROP COLUMN kind;
+ALTER TABLE outbox DROP COLUMN sealed;
