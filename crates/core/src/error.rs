@@ -28,10 +28,11 @@ impl UniqueField {
 /// member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
-    /// A tenant's or a role's name.
+    /// A tenant's or a role's name, or the name a search looks for.
     Name,
     Username,
     Email,
+    ExternalId,
     FullName,
     FirstName,
     LastName,
@@ -56,6 +57,7 @@ impl Field {
             Self::Name => "name",
             Self::Username => "username",
             Self::Email => "email",
+            Self::ExternalId => "external_id",
             Self::FullName => "full_name",
             Self::FirstName => "first_name",
             Self::LastName => "last_name",

@@ -193,6 +193,8 @@ pub fn member_name(canonical: &str) -> &'static str {
         "last_name" => "LastName",
         "password" => "Password",
         "external_id" => "ExternalId",
+        // Only a search names a plain name in v2 (its users have first and last names).
+        "name" => "Name",
         "website_role" => "WebsiteRole",
         "groups" => "Groups",
         "folders" => "Folders",
