@@ -288,8 +288,10 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
             dialect_of.insert(join(&m.prefix, r.path), m.dialect.name);
         }
     }
-    let metrics =
-        web::Data::new(Metrics::new(dialect_of).map_err(|e| StartError::Other(e.to_string()))?);
+    let metrics = web::Data::new(
+        Metrics::new(dialect_of, config.metrics.bearer_token.as_ref())
+            .map_err(|e| StartError::Other(e.to_string()))?,
+    );
     let limits = Limits {
         body_bytes: config.limits.body_bytes,
         import_bytes: config.limits.import_bytes,

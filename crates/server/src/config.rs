@@ -18,6 +18,7 @@ pub struct Config {
     pub email: EmailConfig,
     pub tickets: TicketsConfig,
     pub sessions: SessionsConfig,
+    pub metrics: MetricsConfig,
     pub dialects: BTreeMap<String, DialectMount>,
 }
 
@@ -110,6 +111,37 @@ pub struct SessionsConfig {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// When set, `GET /metrics` needs `Authorization: Bearer <token>` (401 otherwise).
+    pub bearer_token: Option<BearerToken>,
+}
+
+/// A secret from the configuration, kept out of every `Debug` (the config is logged on a bad
+/// start).
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct BearerToken(String);
+
+impl BearerToken {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for BearerToken {
+    fn from(token: String) -> Self {
+        Self(token)
+    }
+}
+
+impl std::fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BearerToken(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DialectMount {
     #[serde(deserialize_with = "opt_bool")]
     pub enabled: Option<bool>,
@@ -192,7 +224,8 @@ impl Default for SessionsConfig {
 }
 
 const SECTIONS: &[&str] = &[
-    "database", "server", "security", "limits", "email", "tickets", "sessions", "dialects",
+    "database", "server", "security", "limits", "email", "tickets", "sessions", "metrics",
+    "dialects",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -272,6 +305,16 @@ impl Config {
         if !matches!(self.email.transport.as_str(), "file" | "smtp") {
             return Err(ConfigError::Invalid(
                 "email.transport must be file or smtp".into(),
+            ));
+        }
+        if self
+            .metrics
+            .bearer_token
+            .as_ref()
+            .is_some_and(|t| t.expose().trim().is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "metrics.bearer_token must not be empty".into(),
             ));
         }
         if self.limits.body_bytes == 0 || self.limits.import_bytes == 0 {
@@ -456,6 +499,26 @@ mod tests {
             Config::from_sources(None, env(&[("ROSETTA_TICKETS_ACTIVATION_TTL", "3 weeks")]))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn metrics_bearer_token_from_file_or_environment_and_never_in_debug() {
+        let c = Config::from_sources(None, env(&[])).unwrap();
+        assert!(c.metrics.bearer_token.is_none());
+        let c = Config::from_sources(Some("[metrics]\nbearer_token = \"s3cret-tok\"\n"), env(&[]))
+            .unwrap();
+        assert_eq!(
+            c.metrics.bearer_token.as_ref().unwrap().expose(),
+            "s3cret-tok"
+        );
+        let c = Config::from_sources(None, env(&[("ROSETTA_METRICS_BEARER_TOKEN", "s3cret-tok")]))
+            .unwrap();
+        assert_eq!(
+            c.metrics.bearer_token.as_ref().unwrap().expose(),
+            "s3cret-tok"
+        );
+        assert!(!format!("{c:?}").contains("s3cret-tok"));
+        assert!(Config::from_sources(None, env(&[("ROSETTA_METRICS_BEARER_TOKEN", " ")])).is_err());
     }
 
     #[test]
