@@ -1,9 +1,30 @@
-//! Request bodies: read within a limit, and what they say they are.
+//! Request bodies: read within a limit and a time, and what they say they are.
+
+use std::time::Duration;
 
 use actix_web::http::header;
-use actix_web::web::{Bytes, BytesMut, Payload};
-use actix_web::HttpRequest;
+use actix_web::web::{Bytes, BytesMut, Data, Payload};
+use actix_web::{HttpMessage, HttpRequest};
 use futures_util::StreamExt;
+
+/// Body limits from `[limits]`, app data of every mount (`web::Data<Limits>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub body_bytes: usize,
+    pub import_bytes: usize,
+    /// How long a body may take to arrive once its handler starts reading it.
+    pub body_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            body_bytes: 262_144,
+            import_bytes: 10 * 1024 * 1024,
+            body_timeout: Duration::from_secs(10),
+        }
+    }
+}
 
 /// Why a body could not be read. Each dialect words these in its own envelope (`From`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,10 +33,19 @@ pub enum BodyError {
     TooLarge { limit: usize },
     /// The connection failed while the body was being read.
     Broken,
+    /// Not all of it arrived within `limits.body_timeout` (408; the connection is closed).
+    TimedOut,
 }
 
+/// Marks a request whose body timed out, so its answer closes the connection
+/// ([`BodyError::TimedOut`]; the route table's middleware reads it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyTimedOut;
+
 /// Reads the whole body, refusing it as soon as it passes `limit` bytes (a declared
-/// Content-Length over the limit is refused before reading anything).
+/// Content-Length over the limit is refused before reading anything), or when it has not all
+/// arrived within the mount's `Limits::body_timeout`. Without the timeout a client that sends
+/// its headers and then one byte holds a connection, and a worker's request, forever.
 pub async fn read_body(
     req: &HttpRequest,
     mut payload: Payload,
@@ -29,15 +59,40 @@ pub async fn read_body(
     if declared.is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge { limit });
     }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| BodyError::Broken)?;
-        if body.len() + chunk.len() > limit {
-            return Err(BodyError::TooLarge { limit });
+    let timeout = req
+        .app_data::<Data<Limits>>()
+        .map_or_else(|| Limits::default().body_timeout, |l| l.body_timeout);
+    let read = async {
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| BodyError::Broken)?;
+            if body.len() + chunk.len() > limit {
+                return Err(BodyError::TooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
+        Ok(body.freeze())
+    };
+    match actix_web::rt::time::timeout(timeout, read).await {
+        Ok(read) => read,
+        Err(_) => {
+            req.extensions_mut().insert(BodyTimedOut);
+            keep_until_closed(payload, timeout);
+            Err(BodyError::TimedOut)
+        }
     }
-    Ok(body.freeze())
+}
+
+/// Keeps a timed-out body's stream alive past the answer. actix closes a connection whose
+/// body is unread only while that stream is alive; once it is dropped, actix drains a chunked
+/// body to its end, however slowly it comes, and the connection stays open. The stream ends
+/// when actix closes the connection (after the answer, which says `Connection: close`), or at
+/// the latest one more `timeout` later.
+fn keep_until_closed(mut payload: Payload, timeout: Duration) {
+    actix_web::rt::spawn(async move {
+        let discard = async { while let Some(Ok(_)) = payload.next().await {} };
+        let _ = actix_web::rt::time::timeout(timeout, discard).await;
+    });
 }
 
 /// The media type of a request without parameters, lower case ("" when absent).
@@ -95,6 +150,28 @@ mod tests {
         assert_eq!(strip_bom(b"\xEF\xBB\xBF\xEF\xBB\xBF{}"), b"\xEF\xBB\xBF{}");
         assert!(is_blank(b" \r\n\t") && is_blank(b""));
         assert!(!is_blank(b" x "));
+    }
+
+    #[actix_web::test]
+    async fn bodies_that_do_not_arrive_in_time_are_refused() {
+        let limits = Limits {
+            body_timeout: Duration::from_millis(50),
+            ..Limits::default()
+        };
+        let (req, _) = TestRequest::default()
+            .app_data(Data::new(limits))
+            .to_http_parts();
+        // A payload that never sends: a client gone quiet after its headers.
+        let stalled: std::pin::Pin<
+            Box<dyn futures_util::Stream<Item = Result<Bytes, actix_web::error::PayloadError>>>,
+        > = Box::pin(futures_util::stream::pending());
+        let mut pl = stalled.into();
+        let payload = Payload::from_request(&req, &mut pl).await.unwrap();
+        assert_eq!(
+            read_body(&req, payload, 100).await,
+            Err(BodyError::TimedOut)
+        );
+        assert!(req.extensions().get::<BodyTimedOut>().is_some());
     }
 
     #[actix_web::test]

@@ -12,28 +12,12 @@ pub mod xml;
 
 use actix_web::{HttpMessage, HttpRequest};
 
-pub use body::{read_body, BodyError};
+pub use body::{read_body, BodyError, Limits};
 pub use caller::{Admin, Caller};
 pub use errors::{render, DialectError, Render};
 pub use members::{Members, Repeated};
 pub use reply::JsonReply;
 pub use table::{join, paths_overlap, AppData, Dialect, Handler, Mounted, OtherMethods, Route};
-
-/// Body limits from `[limits]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    pub body_bytes: usize,
-    pub import_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            body_bytes: 262_144,
-            import_bytes: 10 * 1024 * 1024,
-        }
-    }
-}
 
 /// Who made a call, as `rosetta usage` names it (never a secret): `credential:3`, `user:17`
 /// (the user of a session), `company:2` (a v2 integration key).

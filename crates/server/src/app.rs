@@ -13,6 +13,7 @@ use rosetta_dialect::{join, paths_overlap, Dialect, Limits};
 use rosetta_store::{Db, DieselStore};
 
 use crate::config::Config;
+use crate::connections;
 use crate::metrics::{self, Metrics};
 
 /// Every dialect this binary can serve, in mount order.
@@ -295,7 +296,19 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
     let limits = Limits {
         body_bytes: config.limits.body_bytes,
         import_bytes: config.limits.import_bytes,
+        body_timeout: config.limits.body_timeout,
     };
+    let files = connections::raise_open_file_limit();
+    let max_connections = connections::max_connections(config, files);
+    let workers = config.server.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    tracing::info!(
+        open_files_before = ?files.before,
+        open_files = ?files.now,
+        max_connections,
+        "open-file limit and connections per listener"
+    );
     let dir_data = web::Data::from(directory.clone());
     let db_data = web::Data::new(db.clone());
 
@@ -322,7 +335,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
             .collect();
         let (dir_data, db_data, metrics) = (dir_data.clone(), db_data.clone(), metrics.clone());
         let baseline = ops && config.server.bench_baseline;
-        let mut server = HttpServer::new(move || {
+        let server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(dir_data.clone())
                 .app_data(db_data.clone())
@@ -348,14 +361,13 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         })
         .disable_signals()
         .shutdown_timeout(config.server.shutdown_timeout.as_secs())
+        .workers(workers)
+        .max_connections(connections::per_worker(max_connections, workers))
         .listen(listener)
         .map_err(|source| StartError::Listen {
             addr: addr.to_string(),
             source,
         })?;
-        if let Some(w) = config.server.workers {
-            server = server.workers(w);
-        }
         let server = server.run();
         handles.push(server.handle());
         servers.push(tokio::spawn(server));

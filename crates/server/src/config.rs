@@ -45,6 +45,12 @@ pub struct ServerConfig {
     /// Never needed in production.
     #[serde(deserialize_with = "bool_value")]
     pub bench_baseline: bool,
+    /// Open connections one listener holds at most; past it the listener stops accepting
+    /// until one closes, so a flood of idle sockets is refused by the kernel's backlog
+    /// instead of exhausting the process's file descriptors. Default: 25,000, or the
+    /// open-file limit less a reserve for the database and files when that is lower.
+    #[serde(deserialize_with = "opt_num")]
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -71,6 +77,10 @@ pub struct LimitsConfig {
     pub body_bytes: usize,
     #[serde(deserialize_with = "num")]
     pub import_bytes: usize,
+    /// A body that has not fully arrived this long after its handler started reading it is
+    /// answered 408 and its connection closed.
+    #[serde(deserialize_with = "duration")]
+    pub body_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -165,6 +175,7 @@ impl Default for ServerConfig {
             workers: None,
             shutdown_timeout: Duration::from_secs(30),
             bench_baseline: false,
+            max_connections: None,
         }
     }
 }
@@ -187,6 +198,7 @@ impl Default for LimitsConfig {
         Self {
             body_bytes: 262_144,
             import_bytes: 10 * 1024 * 1024,
+            body_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -317,8 +329,16 @@ impl Config {
                 "metrics.bearer_token must not be empty".into(),
             ));
         }
-        if self.limits.body_bytes == 0 || self.limits.import_bytes == 0 {
+        if self.limits.body_bytes == 0
+            || self.limits.import_bytes == 0
+            || self.limits.body_timeout.is_zero()
+        {
             return Err(ConfigError::Invalid("limits must be positive".into()));
+        }
+        if self.server.max_connections == Some(0) {
+            return Err(ConfigError::Invalid(
+                "server.max_connections must be positive".into(),
+            ));
         }
         Ok(())
     }
@@ -499,6 +519,32 @@ mod tests {
             Config::from_sources(None, env(&[("ROSETTA_TICKETS_ACTIVATION_TTL", "3 weeks")]))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn body_timeout_and_max_connections() {
+        let c = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(c.limits.body_timeout, Duration::from_secs(10));
+        assert_eq!(c.server.max_connections, None);
+        let c = Config::from_sources(
+            Some("[limits]\nbody_timeout = \"500ms\"\n[server]\nmax_connections = 100\n"),
+            env(&[]),
+        )
+        .unwrap();
+        assert_eq!(c.limits.body_timeout, Duration::from_millis(500));
+        assert_eq!(c.server.max_connections, Some(100));
+        let c = Config::from_sources(
+            None,
+            env(&[
+                ("ROSETTA_LIMITS_BODY_TIMEOUT", "3s"),
+                ("ROSETTA_SERVER_MAX_CONNECTIONS", "7"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.limits.body_timeout, Duration::from_secs(3));
+        assert_eq!(c.server.max_connections, Some(7));
+        assert!(Config::from_sources(Some("[limits]\nbody_timeout = 0\n"), env(&[])).is_err());
+        assert!(Config::from_sources(Some("[server]\nmax_connections = 0\n"), env(&[])).is_err());
     }
 
     #[test]

@@ -180,6 +180,11 @@ impl From<BodyError> for V2Error {
                 "SerializationException",
                 "the request body could not be read",
             ),
+            BodyError::TimedOut => Self::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeout",
+                "the request body did not arrive in time",
+            ),
         }
     }
 }

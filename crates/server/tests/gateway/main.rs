@@ -4,6 +4,7 @@
 //! one database, the benchmark route). Each dialect's own behaviour is tested in its crate.
 
 mod baseline;
+mod limits;
 mod metrics;
 mod ops;
 mod outbox;
