@@ -1,11 +1,20 @@
 //! Request bodies: read within a limit and a time, and what they say they are.
 
+use std::cell::RefCell;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::time::Duration;
 
-use actix_web::http::header;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
+use actix_web::http::{header, ConnectionType};
+use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut, Data, Payload};
 use actix_web::{HttpMessage, HttpRequest};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
+
+type BoxedStream = Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>>;
 
 /// Body limits from `[limits]`, app data of every mount (`web::Data<Limits>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +104,66 @@ fn keep_until_closed(mut payload: Payload, timeout: Duration) {
     });
 }
 
+/// A chunked body nobody read to its end, held until its answer is written.
+struct Unread {
+    payload: actix_web::dev::Payload,
+    ended: bool,
+}
+
+/// Middleware around a whole app (every route, and the answers to paths no route serves): a
+/// chunked body that was not read to its end closes its connection after the answer. Once a
+/// body's stream is dropped unread, actix drains a chunked body to its end however slowly it
+/// comes (no timer applies while it does), so a client that sends one chunk and stops would
+/// hold the connection forever on any route that never reads a body (a 404, a GET). While the
+/// stream is alive actix closes instead; it is kept alive here until then (at most
+/// `Limits::body_timeout`). A `Content-Length` body left unread is closed by actix already.
+pub async fn close_unread_bodies(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let chunked = req
+        .headers()
+        .get(header::TRANSFER_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let timeout = req
+        .app_data::<Data<Limits>>()
+        .map_or_else(|| Limits::default().body_timeout, |l| l.body_timeout);
+    let unread = chunked.then(|| {
+        Rc::new(RefCell::new(Unread {
+            payload: req.take_payload(),
+            ended: false,
+        }))
+    });
+    if let Some(unread) = &unread {
+        let reader = unread.clone();
+        let stream: BoxedStream = Box::pin(futures_util::stream::poll_fn(move |cx| {
+            let mut body = reader.borrow_mut();
+            let item = std::task::ready!(body.payload.poll_next_unpin(cx));
+            body.ended |= item.is_none();
+            std::task::Poll::Ready(item)
+        }));
+        req.set_payload(stream.into());
+    }
+    let mut res = next.call(req).await?;
+    if let Some(unread) = unread.filter(|u| !u.borrow().ended) {
+        res.response_mut()
+            .head_mut()
+            .set_connection_type(ConnectionType::Close);
+        actix_web::rt::spawn(async move {
+            let discard = async {
+                while let Some(Ok(_)) = futures_util::future::poll_fn(|cx| {
+                    unread.borrow_mut().payload.poll_next_unpin(cx)
+                })
+                .await
+                {}
+            };
+            let _ = actix_web::rt::time::timeout(timeout, discard).await;
+        });
+    }
+    Ok(res)
+}
+
 /// The media type of a request without parameters, lower case ("" when absent).
 pub fn media_type(req: &HttpRequest) -> String {
     req.headers()
@@ -162,9 +231,7 @@ mod tests {
             .app_data(Data::new(limits))
             .to_http_parts();
         // A payload that never sends: a client gone quiet after its headers.
-        let stalled: std::pin::Pin<
-            Box<dyn futures_util::Stream<Item = Result<Bytes, actix_web::error::PayloadError>>>,
-        > = Box::pin(futures_util::stream::pending());
+        let stalled: BoxedStream = Box::pin(futures_util::stream::pending());
         let mut pl = stalled.into();
         let payload = Payload::from_request(&req, &mut pl).await.unwrap();
         assert_eq!(

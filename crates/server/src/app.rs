@@ -344,6 +344,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
                 .app_data(web::PayloadConfig::new(
                     limits.import_bytes.max(limits.body_bytes),
                 ))
+                .wrap(from_fn(rosetta_dialect::body::close_unread_bodies))
                 .wrap(from_fn(metrics::track));
             if ops {
                 app = app

@@ -114,7 +114,30 @@ async fn slow_bodies_are_408_in_each_dialect_and_closed(backend: Backend) {
         assert!(closed, "the connection stays open: {}: {answer}", head_line);
         assert!(took < GENEROUS, "{took:?}");
     }
-    // A whole body in time is still read.
+    // A chunked body on a route that never reads one (a GET path, a path nobody serves) is
+    // answered at once and closed, not drained for as long as the client keeps it open.
+    for path in ["/healthz", "/nowhere"] {
+        let head = format!("POST {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let (answer, closed) =
+            blocking(move || read_to_close(start_slow(addr, &head, b"1\r\n{\r\n"))).await;
+        assert!(answer.starts_with("HTTP/1.1 4"), "{path}: {answer}");
+        assert!(closed, "{path}: the connection stays open: {answer}");
+    }
+    // A whole body in time is still read, chunked or not.
+    let (answer, _) = blocking(move || {
+        let body = r#"{"email":"nobody@alpha.test","password":"x"}"#;
+        let head = post_head(
+            "/keaz/login",
+            "application/json",
+            "Transfer-Encoding: chunked\r\n",
+        );
+        let chunks = format!("{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+        let s = start_slow(addr, &head, chunks.as_bytes());
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        read_to_close(s)
+    })
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
     let r = app
         .client
         .call(
