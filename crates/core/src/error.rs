@@ -30,7 +30,7 @@ impl UniqueField {
 /// member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
-    /// A tenant's or a role's name.
+    /// A tenant's or a role's name, or the name a search looks for.
     Name,
     Username,
     Email,

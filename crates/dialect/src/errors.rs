@@ -8,8 +8,11 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::ConnectionType;
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
+
+use crate::body::BodyTimedOut;
 
 /// The error type of a dialect. `error_response` is the answer in the dialect's default
 /// format; `render` the answer to this request.
@@ -39,8 +42,16 @@ pub(crate) async fn negotiate(
         .response()
         .error()
         .and_then(|e| render(e, res.request()));
-    Ok(match rendered {
+    let mut res = match rendered {
         Some(answer) => res.into_response(answer),
         None => res.map_into_boxed_body(),
-    })
+    };
+    // A body that did not arrive in time is not waited for again: actix would otherwise keep
+    // draining a chunked body the handler gave up on, holding the connection open.
+    if res.request().extensions().get::<BodyTimedOut>().is_some() {
+        res.response_mut()
+            .head_mut()
+            .set_connection_type(ConnectionType::Close);
+    }
+    Ok(res)
 }

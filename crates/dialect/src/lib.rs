@@ -13,34 +13,56 @@ pub mod xml;
 
 use actix_web::{HttpMessage, HttpRequest};
 
-pub use body::{read_body, BodyError};
+pub use body::{read_body, BodyError, Limits};
 pub use caller::{Admin, Caller};
 pub use errors::{render, DialectError, Render};
 pub use members::{Members, Repeated};
 pub use reply::JsonReply;
 pub use table::{join, paths_overlap, AppData, Dialect, Handler, Mounted, OtherMethods, Route};
 
-/// Body limits from `[limits]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    pub body_bytes: usize,
-    pub import_bytes: usize,
-}
+/// Who made a call, as `rosetta usage` names it (never a secret): `credential:3`, `user:17`
+/// (the user of a session), `company:2` (a v2 integration key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialLabel(pub String);
 
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            body_bytes: 262_144,
-            import_bytes: 10 * 1024 * 1024,
+impl CredentialLabel {
+    /// The caller as `/metrics` labels it: per credential, never per user. A label per user
+    /// would grow the series with every user who logs in and publish who is active, so every
+    /// session user is `session`; a tenant's credential or key keeps its id (there are few);
+    /// anything else is `other`, so a new label form cannot add series by accident.
+    pub fn metric(&self) -> &str {
+        let label = self.0.as_str();
+        let bounded = ["credential:", "company:", "integration-key"]
+            .iter()
+            .any(|p| label.starts_with(p))
+            || label == "cli";
+        if bounded {
+            label
+        } else if label.starts_with("user:") {
+            "session"
+        } else {
+            "other"
         }
     }
 }
 
-/// Who made a call, as `/metrics` and `rosetta usage` should name it (never a secret).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CredentialLabel(pub String);
-
 /// Records the caller for metrics.
 pub fn label_credential(req: &HttpRequest, label: impl Into<String>) {
     req.extensions_mut().insert(CredentialLabel(label.into()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CredentialLabel;
+
+    #[test]
+    fn metric_labels_are_per_credential() {
+        let metric = |l: &str| CredentialLabel(l.to_owned()).metric().to_owned();
+        assert_eq!(metric("user:17"), "session");
+        assert_eq!(metric("user:18"), "session");
+        assert_eq!(metric("credential:3"), "credential:3");
+        assert_eq!(metric("company:2"), "company:2");
+        assert_eq!(metric("integration-key"), "integration-key");
+        assert_eq!(metric("token:abc"), "other");
+    }
 }

@@ -154,6 +154,11 @@ impl From<BodyError> for KfError {
         match e {
             BodyError::TooLarge { limit } => Self::too_large(limit),
             BodyError::Broken => Self::validation("The request body could not be read."),
+            BodyError::TimedOut => Self::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeout",
+                "The request body did not arrive in time.",
+            ),
         }
     }
 }

@@ -211,6 +211,11 @@ impl From<BodyError> for KeazError {
         match e {
             BodyError::TooLarge { limit } => Self::too_large(limit),
             BodyError::Broken => Self::invalid("body", "could not be read"),
+            BodyError::TimedOut => Self::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "the request body did not arrive in time",
+            ),
         }
     }
 }

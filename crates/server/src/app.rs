@@ -13,6 +13,7 @@ use rosetta_dialect::{join, paths_overlap, Dialect, Limits};
 use rosetta_store::{Db, DieselStore};
 
 use crate::config::Config;
+use crate::connections;
 use crate::metrics::{self, Metrics};
 use crate::openapi::Documents;
 
@@ -290,12 +291,26 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
             dialect_of.insert(join(&m.prefix, r.path), m.dialect.name);
         }
     }
-    let metrics =
-        web::Data::new(Metrics::new(dialect_of).map_err(|e| StartError::Other(e.to_string()))?);
+    let metrics = web::Data::new(
+        Metrics::new(dialect_of, config.metrics.bearer_token.as_ref())
+            .map_err(|e| StartError::Other(e.to_string()))?,
+    );
     let limits = Limits {
         body_bytes: config.limits.body_bytes,
         import_bytes: config.limits.import_bytes,
+        body_timeout: config.limits.body_timeout,
     };
+    let files = connections::raise_open_file_limit();
+    let max_connections = connections::max_connections(config, files);
+    let workers = config.server.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    tracing::info!(
+        open_files_before = ?files.before,
+        open_files = ?files.now,
+        max_connections,
+        "open-file limit and connections per listener"
+    );
     let dir_data = web::Data::from(directory.clone());
     let db_data = web::Data::new(db.clone());
     let documents = web::Data::new(
@@ -335,7 +350,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         let (dir_data, db_data, metrics) = (dir_data.clone(), db_data.clone(), metrics.clone());
         let documents = documents.clone();
         let baseline = ops && config.server.bench_baseline;
-        let mut server = HttpServer::new(move || {
+        let server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(dir_data.clone())
                 .app_data(db_data.clone())
@@ -344,6 +359,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
                 .app_data(web::PayloadConfig::new(
                     limits.import_bytes.max(limits.body_bytes),
                 ))
+                .wrap(from_fn(rosetta_dialect::body::close_unread_bodies))
                 .wrap(from_fn(metrics::track));
             if ops {
                 app = app
@@ -363,14 +379,13 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         })
         .disable_signals()
         .shutdown_timeout(config.server.shutdown_timeout.as_secs())
+        .workers(workers)
+        .max_connections(connections::per_worker(max_connections, workers))
         .listen(listener)
         .map_err(|source| StartError::Listen {
             addr: addr.to_string(),
             source,
         })?;
-        if let Some(w) = config.server.workers {
-            server = server.workers(w);
-        }
         let server = server.run();
         handles.push(server.handle());
         servers.push(tokio::spawn(server));

@@ -18,6 +18,7 @@ pub struct Config {
     pub email: EmailConfig,
     pub tickets: TicketsConfig,
     pub sessions: SessionsConfig,
+    pub metrics: MetricsConfig,
     pub dialects: BTreeMap<String, DialectMount>,
 }
 
@@ -44,6 +45,12 @@ pub struct ServerConfig {
     /// Never needed in production.
     #[serde(deserialize_with = "bool_value")]
     pub bench_baseline: bool,
+    /// Open connections one listener holds at most; past it the listener stops accepting
+    /// until one closes, so a flood of idle sockets is refused by the kernel's backlog
+    /// instead of exhausting the process's file descriptors. Default: 25,000, or the
+    /// open-file limit less a reserve for the database and files when that is lower.
+    #[serde(deserialize_with = "opt_num")]
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -70,6 +77,10 @@ pub struct LimitsConfig {
     pub body_bytes: usize,
     #[serde(deserialize_with = "num")]
     pub import_bytes: usize,
+    /// A body that has not fully arrived this long after its handler started reading it is
+    /// answered 408 and its connection closed.
+    #[serde(deserialize_with = "duration")]
+    pub body_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -113,6 +124,37 @@ pub struct SessionsConfig {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// When set, `GET /metrics` needs `Authorization: Bearer <token>` (401 otherwise).
+    pub bearer_token: Option<BearerToken>,
+}
+
+/// A secret from the configuration, kept out of every `Debug` (the config is logged on a bad
+/// start).
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct BearerToken(String);
+
+impl BearerToken {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for BearerToken {
+    fn from(token: String) -> Self {
+        Self(token)
+    }
+}
+
+impl std::fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BearerToken(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DialectMount {
     #[serde(deserialize_with = "opt_bool")]
     pub enabled: Option<bool>,
@@ -136,6 +178,7 @@ impl Default for ServerConfig {
             workers: None,
             shutdown_timeout: Duration::from_secs(30),
             bench_baseline: false,
+            max_connections: None,
         }
     }
 }
@@ -158,6 +201,7 @@ impl Default for LimitsConfig {
         Self {
             body_bytes: 262_144,
             import_bytes: 10 * 1024 * 1024,
+            body_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -196,7 +240,8 @@ impl Default for SessionsConfig {
 }
 
 const SECTIONS: &[&str] = &[
-    "database", "server", "security", "limits", "email", "tickets", "sessions", "dialects",
+    "database", "server", "security", "limits", "email", "tickets", "sessions", "metrics",
+    "dialects",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -283,8 +328,26 @@ impl Config {
                 "sessions.max_per_user must be positive".into(),
             ));
         }
-        if self.limits.body_bytes == 0 || self.limits.import_bytes == 0 {
+        if self
+            .metrics
+            .bearer_token
+            .as_ref()
+            .is_some_and(|t| t.expose().trim().is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "metrics.bearer_token must not be empty".into(),
+            ));
+        }
+        if self.limits.body_bytes == 0
+            || self.limits.import_bytes == 0
+            || self.limits.body_timeout.is_zero()
+        {
             return Err(ConfigError::Invalid("limits must be positive".into()));
+        }
+        if self.server.max_connections == Some(0) {
+            return Err(ConfigError::Invalid(
+                "server.max_connections must be positive".into(),
+            ));
         }
         Ok(())
     }
@@ -482,6 +545,52 @@ mod tests {
             Config::from_sources(None, env(&[("ROSETTA_TICKETS_ACTIVATION_TTL", "3 weeks")]))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn body_timeout_and_max_connections() {
+        let c = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(c.limits.body_timeout, Duration::from_secs(10));
+        assert_eq!(c.server.max_connections, None);
+        let c = Config::from_sources(
+            Some("[limits]\nbody_timeout = \"500ms\"\n[server]\nmax_connections = 100\n"),
+            env(&[]),
+        )
+        .unwrap();
+        assert_eq!(c.limits.body_timeout, Duration::from_millis(500));
+        assert_eq!(c.server.max_connections, Some(100));
+        let c = Config::from_sources(
+            None,
+            env(&[
+                ("ROSETTA_LIMITS_BODY_TIMEOUT", "3s"),
+                ("ROSETTA_SERVER_MAX_CONNECTIONS", "7"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.limits.body_timeout, Duration::from_secs(3));
+        assert_eq!(c.server.max_connections, Some(7));
+        assert!(Config::from_sources(Some("[limits]\nbody_timeout = 0\n"), env(&[])).is_err());
+        assert!(Config::from_sources(Some("[server]\nmax_connections = 0\n"), env(&[])).is_err());
+    }
+
+    #[test]
+    fn metrics_bearer_token_from_file_or_environment_and_never_in_debug() {
+        let c = Config::from_sources(None, env(&[])).unwrap();
+        assert!(c.metrics.bearer_token.is_none());
+        let c = Config::from_sources(Some("[metrics]\nbearer_token = \"s3cret-tok\"\n"), env(&[]))
+            .unwrap();
+        assert_eq!(
+            c.metrics.bearer_token.as_ref().unwrap().expose(),
+            "s3cret-tok"
+        );
+        let c = Config::from_sources(None, env(&[("ROSETTA_METRICS_BEARER_TOKEN", "s3cret-tok")]))
+            .unwrap();
+        assert_eq!(
+            c.metrics.bearer_token.as_ref().unwrap().expose(),
+            "s3cret-tok"
+        );
+        assert!(!format!("{c:?}").contains("s3cret-tok"));
+        assert!(Config::from_sources(None, env(&[("ROSETTA_METRICS_BEARER_TOKEN", " ")])).is_err());
     }
 
     #[test]

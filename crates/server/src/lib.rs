@@ -4,6 +4,7 @@ pub mod app;
 mod background;
 pub mod cli;
 pub mod config;
+mod connections;
 pub mod metrics;
 mod openapi;
 

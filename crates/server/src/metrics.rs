@@ -7,14 +7,17 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
-use rosetta_core::UsageCount;
+use rosetta_core::{crypto, UsageCount};
 use rosetta_dialect::CredentialLabel;
 use rosetta_store::Db;
+
+use crate::config::BearerToken;
 
 pub struct Metrics {
     registry: Registry,
@@ -25,10 +28,16 @@ pub struct Metrics {
     dialect_of: HashMap<String, &'static str>,
     /// Dialect calls since the last flush to the `usage` table, by (dialect, credential, route).
     usage: Mutex<HashMap<(&'static str, String, String), i64>>,
+    /// The hash of `metrics.bearer_token`: a scrape's token is compared by its hash, so the
+    /// comparison's time says nothing about the token.
+    scrape_token: Option<String>,
 }
 
 impl Metrics {
-    pub fn new(dialect_of: HashMap<String, &'static str>) -> Result<Self, prometheus::Error> {
+    pub fn new(
+        dialect_of: HashMap<String, &'static str>,
+        bearer_token: Option<&BearerToken>,
+    ) -> Result<Self, prometheus::Error> {
         let registry = Registry::new();
         let requests = IntCounterVec::new(
             Opts::new("rosetta_http_requests_total", "HTTP requests answered"),
@@ -56,6 +65,7 @@ impl Metrics {
             pool,
             dialect_of,
             usage: Mutex::new(HashMap::new()),
+            scrape_token: bearer_token.map(|t| crypto::token_hash(t.expose())),
         })
     }
 
@@ -116,31 +126,54 @@ pub async fn track(
             .match_pattern()
             .unwrap_or_else(|| "unmatched".into());
         let dialect = m.dialect(&pattern);
-        let credential = res
-            .request()
-            .extensions()
-            .get::<CredentialLabel>()
-            .map_or_else(|| "none".to_owned(), |c| c.0.clone());
+        // `rosetta usage` counts each caller (migration.md); the metric only per credential.
+        let (caller, metric_label) = match res.request().extensions().get::<CredentialLabel>() {
+            Some(c) => (c.0.clone(), c.metric().to_owned()),
+            None => ("none".to_owned(), "none".to_owned()),
+        };
         let status = res.status().as_u16().to_string();
         m.requests
             .with_label_values(&[
                 dialect,
                 pattern.as_str(),
                 status.as_str(),
-                credential.as_str(),
+                metric_label.as_str(),
             ])
             .inc();
         m.latency
             .with_label_values(&[dialect, pattern.as_str()])
             .observe(started.elapsed().as_secs_f64());
         if dialect != "gateway" {
-            m.count_call(dialect, &credential, &pattern);
+            m.count_call(dialect, &caller, &pattern);
         }
     }
     Ok(res)
 }
 
-pub async fn endpoint(metrics: web::Data<Metrics>, db: web::Data<Db>) -> HttpResponse {
+/// Whether `req` may scrape: always without `metrics.bearer_token`, else only with
+/// `Authorization: Bearer <token>`.
+fn may_scrape(metrics: &Metrics, req: &HttpRequest) -> bool {
+    let Some(expected) = &metrics.scrape_token else {
+        return true;
+    };
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| crypto::token_hash(given.trim()) == *expected)
+}
+
+pub async fn endpoint(
+    req: HttpRequest,
+    metrics: web::Data<Metrics>,
+    db: web::Data<Db>,
+) -> HttpResponse {
+    if !may_scrape(&metrics, &req) {
+        return HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+            .content_type("text/plain")
+            .body("metrics need Authorization: Bearer <metrics.bearer_token>\n");
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(metrics.render(&db))

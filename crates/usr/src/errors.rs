@@ -98,6 +98,11 @@ impl From<BodyError> for UsrError {
         match e {
             BodyError::TooLarge { limit } => Self::too_large(limit),
             BodyError::Broken => Self::invalid(None, "The request body could not be read."),
+            BodyError::TimedOut => Self::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "The request body did not arrive in time.",
+            ),
         }
     }
 }

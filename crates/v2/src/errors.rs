@@ -180,6 +180,11 @@ impl From<BodyError> for V2Error {
                 "SerializationException",
                 "the request body could not be read",
             ),
+            BodyError::TimedOut => Self::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeout",
+                "the request body did not arrive in time",
+            ),
         }
     }
 }
@@ -193,6 +198,8 @@ pub fn member_name(canonical: &str) -> &'static str {
         "last_name" => "LastName",
         "password" => "Password",
         "external_id" => "ExternalId",
+        // Only a search names a plain name in v2 (its users have first and last names).
+        "name" => "Name",
         "website_role" => "WebsiteRole",
         "groups" => "Groups",
         "folders" => "Folders",

@@ -29,6 +29,7 @@ impl Directory {
     /// Every user of the actor's tenant matching `filter`, by id: the whole-list routes of
     /// kashflow, usr and keaz. Takes a list slot like a page does.
     pub async fn all_users(&self, actor: &Actor, filter: &UserFilter) -> CoreResult<Vec<User>> {
+        filter.check()?;
         let _slot = self
             .list_slots
             .acquire()
@@ -59,6 +60,7 @@ impl Directory {
         cursor: Cursor,
         limit: u32,
     ) -> CoreResult<Page> {
+        filter.check()?;
         // Waiting here holds no connection; a caller that goes away leaves the queue.
         let _slot = self
             .list_slots

@@ -22,5 +22,5 @@ pub use time::Timestamp;
 pub use tokens::{NewSession, NewTicket, Session, SessionKind};
 pub use user::{
     Cursor, Device, Page, Profile, SecretChange, Status, User, UserFilter, UserKey, UserRecord,
-    UserSecrets,
+    UserSecrets, SEARCH_TERM_MAX,
 };

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::time::Timestamp;
+use crate::error::{CoreError, Field, Problem};
 use crate::ids::{Email, Names, TenantId, UserId, Username};
 use crate::tags::PermName;
 use crate::text::TextKind;
@@ -192,6 +193,11 @@ pub struct UserFilter {
     pub external_id: Option<String>,
 }
 
+/// MAPPING.md Text: a search term is at most this many characters. Past it a backend may fail
+/// (SQLite refuses a LIKE pattern over 50,000 bytes, and the store escapes `_` and `%` into
+/// two bytes each), so the bound is checked here, once, for every dialect's search.
+pub const SEARCH_TERM_MAX: usize = 256;
+
 impl UserFilter {
     /// Whether any stored user could match: as [`UserKey::can_match`], a text no user can
     /// hold matches nobody.
@@ -207,6 +213,36 @@ impl UserFilter {
             .into_iter()
             .flatten()
             .all(|t| TextKind::Name.carries(t))
+    }
+
+    /// Every term within [`SEARCH_TERM_MAX`]; the first that is not, as a validation error of
+    /// its field (a name search names `Field::Name`).
+    pub fn check(&self) -> Result<(), CoreError> {
+        let Self {
+            statuses: _,
+            default_account_id: _,
+            name_contains,
+            email,
+            external_id,
+        } = self;
+        for (field, term) in [
+            (Field::Name, name_contains),
+            (Field::Email, email),
+            (Field::ExternalId, external_id),
+        ] {
+            if term
+                .as_deref()
+                .is_some_and(|t| t.chars().count() > SEARCH_TERM_MAX)
+            {
+                return Err(CoreError::invalid(
+                    field,
+                    Problem::TooLong {
+                        max: SEARCH_TERM_MAX,
+                    },
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub fn all() -> Self {

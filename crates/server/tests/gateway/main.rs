@@ -5,6 +5,8 @@
 
 mod baseline;
 mod credentials;
+mod limits;
+mod metrics;
 mod openapi;
 mod ops;
 mod outbox;

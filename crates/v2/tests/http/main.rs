@@ -10,4 +10,5 @@ mod create;
 mod errors;
 mod get;
 mod search;
+mod search_terms;
 mod xml;
