@@ -24,7 +24,7 @@ pub struct Read {
 /// Reads `name` from a parsed body with every accessor the handlers use.
 pub fn read(map: &Map<String, Value>, name: &'static str) -> Read {
     let members = Members::new(map.clone());
-    let message = |e: crate::KfError| e.message;
+    let message = |e: crate::errors::KfError| e.message;
     Read {
         text: members.text(name).map_err(message),
         int: members.int(name).map_err(message),
