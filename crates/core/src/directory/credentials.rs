@@ -5,10 +5,11 @@
 use super::requests::CreateCredentialRequest;
 use super::service::{now, Directory};
 use crate::crypto;
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult, Field};
 use crate::ids::TenantId;
 use crate::model::Credential;
 use crate::store::NewCredential;
+use crate::text::{self, TextKind};
 
 impl Directory {
     /// A new credential for a dialect of the tenant; returns the token once.
@@ -21,6 +22,8 @@ impl Directory {
             dialect,
             name,
         } = request;
+        // A label is shown by `credential list` and in the console: the same rule as any name.
+        text::check_opt(Field::Name, TextKind::Name, name)?;
         self.tenant(tenant).await?;
         let token = crypto::random_token();
         let cred = self
