@@ -98,6 +98,7 @@ async function flows() {
     folders: [FOLDER], groups: GROUPS, password: `s3cret-${run}`, doNotEmail: true };
   const created = await call("create", () => client.postToUrl("/api/v2/user", new User(jo), auth));
   if (created.err) check("create", false, describe(created.err));
+  else if (!created.res.user) check("create.user", false, `no user member: ${trim(show(created.res))}`);
   // The Id, by any route that works, so that the later flows still run and report.
   let id = created.res && created.res.user && created.res.user.id;
   if (!id) {
