@@ -148,7 +148,10 @@ fn deleted(o: &mut Out, d: &DeletedUser) {
 }
 
 /// Success is an empty `<ResponseStatus/>` (the spec); an error has no `StackTrace` member at
-/// all, so none can ever be filled in.
+/// all, so none can ever be filled in. The members are in the order ServiceStack's
+/// DataContract declares (ErrorCode, Message, StackTrace, Errors), not alphabetical:
+/// DataContractSerializer silently drops an element it meets out of order, so a stock .NET
+/// client read every error with `Message = null` while the order was ErrorCode, Errors, Message.
 fn response_status(o: &mut Out, s: Option<&ResponseStatus>) {
     let Some(ResponseStatus {
         error_code,
@@ -160,6 +163,7 @@ fn response_status(o: &mut Out, s: Option<&ResponseStatus>) {
     };
     o.start("ResponseStatus");
     o.text("ErrorCode", Some(error_code));
+    o.text("Message", Some(message));
     if errors.is_empty() {
         o.empty("Errors");
     } else {
@@ -173,7 +177,6 @@ fn response_status(o: &mut Out, s: Option<&ResponseStatus>) {
         }
         o.end("Errors");
     }
-    o.text("Message", Some(message));
     o.end("ResponseStatus")
 }
 

@@ -110,7 +110,20 @@ const LISTS: &[(&str, &str)] = &[
     ("Groups", "d3p1:guid"),
 ];
 
-/// The spec's XML rules: root namespaces, members in ordinal order within each type, lists of
+/// Types whose DataContract declares its own member order (v2.md); every other type is in
+/// ordinal (alphabetical) order. DataContractSerializer drops an element met out of order.
+const DECLARED: &[(&str, &[&str])] = &[
+    (
+        "ResponseStatus",
+        &["ErrorCode", "Message", "StackTrace", "Errors", "Meta"],
+    ),
+    (
+        "ResponseError",
+        &["ErrorCode", "FieldName", "Message", "Meta"],
+    ),
+];
+
+/// The spec's XML rules: root namespaces, members in ordinal (or declared) order, lists of
 /// items named after their type, GUID lists in the Arrays namespace, nil only on empty
 /// elements.
 fn check_datacontract(root: &Node) {
@@ -137,9 +150,12 @@ fn check_datacontract(root: &Node) {
         } else if !n.children.is_empty() {
             let names = n.names();
             let mut sorted = names.clone();
-            sorted.sort_unstable();
+            match DECLARED.iter().find(|(ty, _)| *ty == n.name) {
+                Some((_, order)) => sorted.sort_by_key(|m| order.iter().position(|o| o == m)),
+                None => sorted.sort_unstable(),
+            }
             sorted.dedup();
-            assert_eq!(names, sorted, "members of {} in ordinal order", n.name);
+            assert_eq!(names, sorted, "members of {} in their order", n.name);
         }
         for c in &n.children {
             walk(c);

@@ -168,7 +168,7 @@ pub fn assert_error(format: &str, body: &str, code: &str) {
     } else {
         let root = parse_xml(body);
         let rs = root.child("ResponseStatus");
-        assert_eq!(rs.names(), ["ErrorCode", "Errors", "Message"], "{body}");
+        assert_eq!(rs.names(), ["ErrorCode", "Message", "Errors"], "{body}");
         assert_eq!(rs.child("ErrorCode").text, code, "{body}");
         assert!(!rs.child("Message").text.is_empty(), "{body}");
         let payload = if root.name == "UserResponse" {
