@@ -1,9 +1,7 @@
 //! Wire <-> core. Every core struct is destructured without `..`, so a field added to the core
 //! fails to compile here until someone decides whether v2 shows it.
 
-use rosetta_core::{
-    AuditRecord, Device, NameInput, NewUser, Profile, Status, TenantId, Timestamp, User,
-};
+use rosetta_core::{AuditRecord, Device, NameInput, NewUser, Profile, Status, Timestamp, User};
 
 use crate::errors::V2Error;
 use crate::wire::{self, DeletedUser, DeviceInput, UserDevice, UserInput};
@@ -141,9 +139,11 @@ pub struct CreateFlags {
 /// A create request into a core `NewUser`. FirstName, LastName and Email are required (all
 /// missing ones are reported at once); the status follows the password (Active with one,
 /// Pending without) unless the client asks for `Inactive`.
-pub fn new_user(input: UserInput, tenant: TenantId) -> Result<(NewUser, CreateFlags), V2Error> {
+pub fn new_user(input: UserInput) -> Result<(NewUser, CreateFlags), V2Error> {
     let UserInput {
-        company_id,
+        // The query's CompanyId decided the tenant (v2.md); a body's is ignored, since a .NET
+        // client serializes a `User` with `CompanyId` 0 when it never set it.
+        company_id: _,
         external_id,
         first_name,
         last_name,
@@ -158,11 +158,6 @@ pub fn new_user(input: UserInput, tenant: TenantId) -> Result<(NewUser, CreateFl
         reset_password,
         integration_key: _,
     } = input;
-    if let Some(c) = company_id.filter(|c| !c.trim().is_empty()) {
-        if c.trim().parse::<i64>().ok() != Some(tenant.0) {
-            return Err(V2Error::unauthorized());
-        }
-    }
     let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
     let mut missing = Vec::new();
     for (member, value) in [
@@ -244,29 +239,29 @@ mod tests {
 
     #[test]
     fn status_follows_password() {
-        let (new, _) = new_user(input(), TenantId(1)).unwrap();
+        let (new, _) = new_user(input()).unwrap();
         assert_eq!(new.status, Status::Pending);
         let mut i = input();
         i.password = Some("s3cret".into());
-        let (new, _) = new_user(i, TenantId(1)).unwrap();
+        let (new, _) = new_user(i).unwrap();
         assert_eq!(new.status, Status::Active);
         let mut i = input();
         i.status = Some("inactive".into());
-        assert_eq!(new_user(i, TenantId(1)).unwrap().0.status, Status::Inactive);
+        assert_eq!(new_user(i).unwrap().0.status, Status::Inactive);
     }
 
     #[test]
     fn required_members_are_all_reported() {
-        let e = new_user(UserInput::default(), TenantId(1)).unwrap_err();
+        let e = new_user(UserInput::default()).unwrap_err();
         let fields: Vec<_> = e.errors.iter().map(|e| e.field_name.as_str()).collect();
         assert_eq!(fields, ["FirstName", "LastName", "Email"]);
     }
 
     #[test]
-    fn company_must_be_the_callers() {
+    fn a_body_company_is_ignored() {
         let mut i = input();
-        i.company_id = Some("2".into());
-        assert_eq!(new_user(i, TenantId(1)).unwrap_err().code, "Unauthorized");
+        i.company_id = Some("0".into());
+        assert!(new_user(i).is_ok());
     }
 
     #[test]

@@ -77,7 +77,9 @@ fn merge(query: SearchInput, body: SearchInput) -> SearchInput {
         page_size: blank(page_size).or(query.page_size),
         include_deleted_user_audits: blank(include_deleted_user_audits)
             .or(query.include_deleted_user_audits),
-        company_id: blank(company_id).or(query.company_id),
+        // The query's CompanyId is the one that counts (v2.md): a body's 0 from a .NET client
+        // that never set it must not turn a good key into a 401.
+        company_id: query.company_id.or(blank(company_id)),
         integration_key: blank(integration_key).or(query.integration_key),
     }
 }

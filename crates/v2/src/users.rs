@@ -69,7 +69,7 @@ pub async fn create_user(
         format,
     } = post;
     let input = user_input(body::parse(&bytes, format)?)?;
-    let (new, flags) = convert::new_user(input, actor.tenant)?;
+    let (new, flags) = convert::new_user(input)?;
     let send = !flags.do_not_email;
     let onboarding = if flags.reset_password {
         Onboarding::Reset { email: send }

@@ -206,8 +206,36 @@ async fn emails_follow_do_not_email(backend: Backend) {
     );
 }
 
+/// v2.md: the query's CompanyId is the one that counts. A .NET client serializes the `User` it
+/// never gave a company as `<CompanyId>0</CompanyId>`; that body must not turn a good key into
+/// a 401, for a create or a search (issue 16, defect 2).
+async fn a_body_company_id_of_zero_is_ignored(backend: Backend) {
+    let v2 = V2::new(backend).await;
+    let body = "<User><CompanyId>0</CompanyId><FirstName>Zed</FirstName><LastName>Zero</LastName>\
+                <Email>zed@example.com</Email><DoNotEmail>true</DoNotEmail></User>";
+    let url = v2.url("/api/v2/user", "json", "");
+    let (status, answer) = v2.post(url, Some("application/xml"), body).await;
+    assert_eq!(status, 200, "{answer}");
+    let created: Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(created["User"]["CompanyId"], v2.tenant.0);
+    let search = v2.url("/api/v2/user/search", "json", "");
+    let (status, answer) = v2
+        .post(
+            search,
+            Some("application/json"),
+            &json!({"CompanyId": 0, "Name": "zed"}).to_string(),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&answer).unwrap()["TotalRows"],
+        1
+    );
+}
+
 backend_tests!(
     json_create_reads_back_in_both_formats,
     key_and_company_in_the_body,
     emails_follow_do_not_email,
+    a_body_company_id_of_zero_is_ignored,
 );

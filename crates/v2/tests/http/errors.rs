@@ -56,7 +56,8 @@ async fn refused_calls_change_nothing(backend: Backend) {
         let (_, body) = v2.get(format!("{wrong_key}&Id={id}")).await;
         insta::assert_snapshot!(format!("{format}_unauthorized"), body);
 
-        // A CompanyId in the body that is not the key's.
+        // A CompanyId in the body that is not the key's is ignored (v2.md: the query's counts),
+        // so the answer is about the user itself: this one exists already (its ExternalId).
         let mut mismatched = full_user_json("new@example.com");
         mismatched["CompanyId"] = json!(other_tenant.0);
         let (status, body) = v2
@@ -66,7 +67,7 @@ async fn refused_calls_change_nothing(backend: Backend) {
                 &mismatched.to_string(),
             )
             .await;
-        assert_eq!(status, 401, "{body}");
+        assert_eq!(status, 409, "{body}");
 
         // Unknown and malformed Ids.
         let unknown = uuid_like();
