@@ -21,6 +21,12 @@
 #   BENCH_OUT=docs/performance.md
 #   BENCH_SMOKE=auto           1: mark the report as a smoke run (auto: when BENCH_USERS < 1M)
 #   BENCH_WORK=(temp dir)      databases, logs and raw wrk output are kept there
+#   BENCH_SCIM_REFERENCE=1     also measure the reference SCIM server scim2-server (pip, its own
+#                              venv), loaded with the first backend's users, same scenarios
+#   BENCH_SCIM_REFERENCE_USERS=(all)   load only the first N of them into scim2-server (it
+#                              keeps every user in memory); the report says how many
+#   BENCH_SCIM_VENV=~/.cache/rosetta/scim-venv   its venv (made once from e2e/scim/requirements.txt)
+#   BENCH_REFERENCE_PORT=$((BENCH_PORT + 1))
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -39,6 +45,10 @@ OUT=${BENCH_OUT:-docs/performance.md}
 SMOKE=${BENCH_SMOKE:-auto}
 TIMEOUT=30s
 BASE="http://127.0.0.1:$PORT"
+SCIM_REFERENCE=${BENCH_SCIM_REFERENCE:-1}
+REFERENCE_USERS=${BENCH_SCIM_REFERENCE_USERS:-0}
+SCIM_VENV=${BENCH_SCIM_VENV:-$HOME/.cache/rosetta/scim-venv}
+REFERENCE_PORT=${BENCH_REFERENCE_PORT:-$((PORT + 1))}
 if [ "$SMOKE" = auto ]; then
   if [ "$USERS" -lt 1000000 ]; then SMOKE=1; else SMOKE=0; fi
 fi
@@ -68,8 +78,13 @@ LOADER="$TARGET/release/rosetta-bench-loader"
 
 # ----- processes we start, and their cleanup -------------------------------------------------
 GATEWAY_PID=""
+REFERENCE_PID=""
 PG_DB=""
 cleanup() {
+  if [ -n "$REFERENCE_PID" ] && kill -0 "$REFERENCE_PID" 2>/dev/null; then
+    kill -TERM "$REFERENCE_PID" 2>/dev/null || true
+    wait "$REFERENCE_PID" 2>/dev/null || true
+  fi
   if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
     kill -TERM "$GATEWAY_PID" 2>/dev/null || true
     wait "$GATEWAY_PID" 2>/dev/null || true
@@ -162,6 +177,78 @@ scenario() { # name probe-status duration connections script [VAR=value...]
   esac
 }
 
+# The users of a tenant as scim_reference.py reads them: uuid, userName, givenName, familyName,
+# formatted, email, externalId, active (1/0), tab separated, in id order.
+export_users() { # url tenant_id
+  local q="SELECT uuid, username, first_name, last_name, full_name, email,
+    COALESCE(external_id, ''), CASE WHEN status = 'active' THEN 1 ELSE 0 END
+    FROM users WHERE tenant_id = $2 ORDER BY id"
+  case "$1" in
+    sqlite://*) sqlite3 -separator $'\t' "${1#sqlite://}" "$q" ;;
+    *) psql "$1" -AtF $'\t' -c "$q" ;;
+  esac
+}
+
+# The reference SCIM server, scim2-server, with the users of the first backend, and the two
+# SCIM scenarios against it (same wrk settings, same user).
+bench_reference() {
+  BACKEND=scim2-server
+  BDIR="$WORK/$BACKEND"
+  rm -rf "$BDIR"
+  mkdir -p "$BDIR"
+  local want
+  want="$(sed -n 's/^scim2-server==//p' "$ROOT/e2e/scim/requirements.txt")"
+  if ! "$SCIM_VENV/bin/pip" show scim2-server 2>/dev/null | grep -qx "Version: $want"; then
+    log "making the scim2-server venv ($SCIM_VENV)"
+    python3 -m venv "$SCIM_VENV"
+    "$SCIM_VENV/bin/pip" install -q -r "$ROOT/e2e/scim/requirements.txt"
+  fi
+  local token total
+  token="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  total=$(wc -l <"$WORK/reference_users.tsv")
+  local limit=$REFERENCE_USERS
+  [ "$limit" -gt 0 ] 2>/dev/null || limit=$total
+  log "$BACKEND: loading $limit of $total users into scim2-server"
+  "$SCIM_VENV/bin/python" "$ROOT/bench/scim_reference.py" --port "$REFERENCE_PORT" --token "$token" \
+    --users-file "$WORK/reference_users.tsv" --limit "$limit" >"$BDIR/ready.json" 2>"$BDIR/server.log" &
+  REFERENCE_PID=$!
+  # Loading a million pydantic models takes minutes: wait for its "ready" line (at most 1 h).
+  for _ in $(seq 1 7200); do
+    [ -s "$BDIR/ready.json" ] && break
+    kill -0 "$REFERENCE_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  if [ ! -s "$BDIR/ready.json" ]; then
+    log "$BACKEND: did not start: $(tail -n3 "$BDIR/server.log")"
+    record "$BACKEND" scim_get "not measured" "scim2-server did not start"
+    record "$BACKEND" scim_filter "not measured" "scim2-server did not start"
+    return 0
+  fi
+  local ref="http://127.0.0.1:$REFERENCE_PORT" uuid name
+  uuid=$(jq -r .uuid "$WORK/reference_known.json")
+  name=$(jq -r .username "$WORK/reference_known.json")
+  local get_status filter_status
+  get_status=$(http -H "Authorization: Bearer $token" "$ref/v2/Users/$uuid")
+  filter_status=$(http -G -H "Authorization: Bearer $token" "$ref/v2/Users" \
+    --data-urlencode "filter=userName eq \"$name\"")
+  local saved_base=$BASE
+  BASE=$ref
+  scenario scim_get "$get_status" "$DURATION" "$CONNECTIONS" scim_get.lua \
+    SCIM_PREFIX=/v2 SCIM_TOKEN="$token" USER_UUID="$uuid"
+  scenario scim_filter "$filter_status" "$DURATION" "$CONNECTIONS" scim_filter.lua \
+    SCIM_PREFIX=/v2 SCIM_TOKEN="$token" USER_NAME="$name"
+  BASE=$saved_base
+  local hwm
+  hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$REFERENCE_PID/status" 2>/dev/null || echo 0)
+  kill -TERM "$REFERENCE_PID" 2>/dev/null || true
+  wait "$REFERENCE_PID" 2>/dev/null || true
+  REFERENCE_PID=""
+  jq -c --argjson hwm "${hwm:-0}" --argjson total "$total" \
+    --arg version "$want" --slurpfile known "$WORK/reference_known.json" \
+    '. + {peak_rss_kib: $hwm, exported: $total, version: $version, from: $known[0].from}' \
+    "$BDIR/ready.json" >"$WORK/reference.json"
+}
+
 # ----- one backend ---------------------------------------------------------------------------
 bench_backend() {
   BACKEND=$1
@@ -209,6 +296,18 @@ bench_backend() {
   # usernames must still be the loaded ones.
   mix_min=$(( last_id - 9999 > first_id ? last_id - 9999 : first_id ))
 
+  # SCIM: a bearer credential of the benchmark tenant, made with the CLI as an operator would.
+  local scim_token user_name
+  scim_token=$(ROSETTA_DATABASE_URL="$url" "$ROSETTA" --json credential create --tenant "$company" \
+    --dialect scim --name bench 2>/dev/null | jq -r '.token // empty' || true)
+  user_name=$(jq -r .known_user.username "$L")
+  # The first backend's users are the ones the reference server is loaded with.
+  if [ "$SCIM_REFERENCE" = 1 ] && [ ! -s "$WORK/reference_users.tsv" ]; then
+    export_users "$url" "$(jq -r .tenant_id "$L")" >"$WORK/reference_users.tsv"
+    jq -c '{uuid: .known_user.uuid, username: .known_user.username, from: "'"$BACKEND"'"}' "$L" \
+      >"$WORK/reference_known.json"
+  fi
+
   start_gateway "$url" "$BDIR"
 
   # kashflow: the administrator logs in through both steps (also a check of the login path).
@@ -244,6 +343,14 @@ bench_backend() {
   v2_xml=$(http "$BASE/api/v2/user?format=xml&$v2_q&Id=$user_uuid")
   v2_search=$(http "$BASE/api/v2/user/search?format=json&$v2_q&Name=$search_name&PageNo=0&PageSize=100")
 
+  local scim_get scim_filter
+  scim_get=$(http -H "Authorization: Bearer $scim_token" "$BASE/scim/v2/Users/$user_uuid")
+  scim_filter=$(http -G -H "Authorization: Bearer $scim_token" "$BASE/scim/v2/Users" \
+    --data-urlencode "filter=userName eq \"$user_name\"")
+  if [ "${scim_filter:0:1}" = 2 ] && [ "$(jq -r .totalResults "$WORK/probe.body")" != 1 ]; then
+    scim_filter="200 (totalResults $(jq -r .totalResults "$WORK/probe.body"), not 1)"
+  fi
+
   local base_status
   base_status=$(http "$BASE/bench/baseline")
   scenario baseline "$base_status" "$DURATION" "$CONNECTIONS" baseline.lua
@@ -261,6 +368,10 @@ bench_backend() {
     COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$search_name" PAGE_NO=0
   scenario v2_search_deep "$v2_search" "$DURATION" "$CONNECTIONS" v2_search.lua \
     COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$search_name" PAGE_NO="$deep_page"
+  scenario scim_get "$scim_get" "$DURATION" "$CONNECTIONS" scim_get.lua \
+    SCIM_TOKEN="$scim_token" USER_UUID="$user_uuid"
+  scenario scim_filter "$scim_filter" "$DURATION" "$CONNECTIONS" scim_filter.lua \
+    SCIM_TOKEN="$scim_token" USER_NAME="$user_name"
   settle
   scenario mixed "$kf_get" "$MIXED_DURATION" "$CONNECTIONS" mixed.lua \
     KF_TOKEN="$kf_token" MIX_ID_MIN="$mix_min" MIX_ID_MAX="$last_id"
@@ -298,6 +409,9 @@ bench_backend() {
 for b in $BACKENDS; do
   bench_backend "$b"
 done
+if [ "$SCIM_REFERENCE" = 1 ] && [ -s "$WORK/reference_users.tsv" ]; then
+  bench_reference
+fi
 
 # ----- the report ----------------------------------------------------------------------------
 command_line="BENCH_USERS=$USERS BENCH_DURATION=$DURATION BENCH_MIXED_DURATION=$MIXED_DURATION"
@@ -315,6 +429,7 @@ fi
 
 jq -s -r \
   --slurpfile backends <(for b in $BACKENDS; do cat "$WORK/backend-$b.json" 2>/dev/null || true; done | jq -s '.') \
+  --slurpfile reference <(cat "$WORK/reference.json" 2>/dev/null || echo null) \
   --arg smoke "$SMOKE" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
   --arg cores "$cores" --arg cpu "$cpu" --arg mem "$mem" --arg kernel "$(uname -r)" \
   --arg os "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")" \
@@ -384,7 +499,7 @@ def verdict(ok): if ok == null then "not measured" elif ok then "met" else "**mi
     "| scenario | rps | × baseline | p50 ms | × baseline | p99 ms | × baseline | non-2xx | notes |",
     "|---|---|---|---|---|---|---|---|---|",
     ( ["baseline", "kashflow_get", "usr_get", "keaz_get", "v2_get_json", "v2_get_xml",
-       "v2_search_first", "v2_search_deep", "mixed", "login_flood", "kashflow_get_under_flood",
+       "v2_search_first", "v2_search_deep", "scim_get", "scim_filter", "mixed", "login_flood", "kashflow_get_under_flood",
        "baseline_end"][] as $s
       | get($b; $s) as $r
       | if $r == null then empty
@@ -404,6 +519,27 @@ def verdict(ok): if ok == null then "not measured" elif ok then "met" else "**mi
     "Whole run on \($b): \($fivexx) answers with a 5xx status; peak resident memory of the gateway (VmHWM) \(n0(info($b).peak_rss_kib / 1024)) MiB; \"database is locked\" in its log: \(info($b).database_locked) lines; ERROR lines: \(info($b).error_log_lines).",
     ""
   ),
+  ($reference[0]) as $ref |
+  (if $ref == null then empty else
+    "## SCIM: Rosetta beside the reference server",
+    "",
+    "The same two SCIM reads against Rosetta (each backend, \($users) users) and against the reference implementation [scim2-server](https://pypi.org/project/scim2-server/) \($ref.version) (its in-memory storage, RFC 7643 default schemas, one bearer token, Python'\''s threaded WSGI server as its `scim2-server` command serves; request logging off), loaded in the same run with \($ref.loaded) of the \($ref.exported) users of the \($ref.from) run (same ids, userNames, names, emails, externalIds) in \(n2($ref.load_s)) s; its peak resident memory \(n0($ref.peak_rss_kib / 1024)) MiB. Same wrk settings, same user (the one in the middle). `scim_get` is `GET /Users/{id}`; `scim_filter` is `GET /Users?filter=userName eq \"...\"`, the existence check Entra ID and Okta send before each create (a 200 without `totalResults` 1 counts as an error). A ratio above 1× means Rosetta answers more requests per second (rps) or takes longer (latency) than scim2-server.",
+    "",
+    "| scenario | backend | Rosetta rps | scim2-server rps | rps × scim2-server | Rosetta p50 ms | scim2-server p50 ms | p50 × | Rosetta p99 ms | scim2-server p99 ms | p99 × | non-2xx (Rosetta / scim2-server) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ( ["scim_get", "scim_filter"][] as $s | ok("scim2-server"; $s) as $o
+      | ($bk[] | .backend as $b | get($b; $s) as $r
+        | if $r == null then empty
+          elif $r.status != "ok" then "| \($s) | \($b) | \($r.status) | | | | | | | | | \($r.note) |"
+          else "| \($s) | \($b) | \(n0($r.rps)) | \(n0($o.rps)) | \(x(ratio($r.rps; $o.rps))) | \(n2($r.p50_ms)) | \(n2($o.p50_ms)) | \(x(ratio($r.p50_ms; $o.p50_ms))) | \(n2($r.p99_ms)) | \(n2($o.p99_ms)) | \(x(ratio($r.p99_ms; $o.p99_ms))) | \($r.non_2xx) / \($o.non_2xx // "–") |"
+          end) ),
+    "",
+    ( ["scim_get", "scim_filter"][] as $s | get("scim2-server"; $s) as $o
+      | if $o == null then empty
+        else "scim2-server \($s): \(if $o.status == "ok" then "\(n0($o.rps)) rps, p50 \(n2($o.p50_ms)) ms, p99 \(n2($o.p99_ms)) ms, \($o.non_2xx) non-2xx\(if ($o.socket_errors // 0) > 0 then ", \($o.socket_errors) socket errors" else "" end)\(if ($o.first_error // "") != "" then "; first non-2xx: `\($o.first_error | gsub("[`|\n\r]"; " "))`" else "" end)" else "\($o.status): \($o.note)" end)."
+        end ),
+    ""
+  end),
   "## Targets (issue 8)",
   "",
   "| backend | target | measured | verdict |",
