@@ -1,12 +1,17 @@
-//! The SCIM 2.0 dialect (RFC 7643, RFC 7644). For now: its two grammars, the `filter` of
-//! queries and the `path` of PATCH operations, as typed trees with errors that carry their
-//! SCIM `scimType`. No HTTP and no directory access yet; see README.md.
+//! The SCIM 2.0 dialect's pure logic (RFC 7643, RFC 7644): the `filter` and PATCH `path`
+//! grammars, the schemas and discovery documents, attribute projection, PATCH application and
+//! the SCIM error. No HTTP and no directory access; see README.md.
 
+pub mod discovery;
+pub mod error;
 pub mod filter;
 pub mod path;
+pub mod schema;
 
+pub use error::ScimError;
 pub use filter::{
     parse_filter, parse_filter_with, AttrPath, CompareOp, Filter, FilterError, Limits, PathError,
     SyntaxError, Value,
 };
 pub use path::{parse_path, parse_path_with, PatchPath};
+pub use schema::ResourceType;
