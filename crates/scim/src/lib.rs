@@ -5,7 +5,11 @@
 pub mod discovery;
 pub mod error;
 pub mod filter;
+pub mod input;
+mod json;
+pub mod matcher;
 pub mod path;
+pub mod project;
 pub mod schema;
 
 pub use error::ScimError;
@@ -14,4 +18,5 @@ pub use filter::{
     SyntaxError, Value,
 };
 pub use path::{parse_path, parse_path_with, PatchPath};
+pub use project::Projection;
 pub use schema::ResourceType;

@@ -3,3 +3,44 @@
 
 mod discovery;
 mod lookup;
+mod project;
+
+use serde_json::{json, Value};
+
+/// A full User as the dialect renders it (the RFC 7643 section 8.2 example, cut to what Rosetta
+/// keeps), password included so that the checks can see it dropped.
+pub fn user() -> Value {
+    json!({
+        "schemas": [
+            "urn:ietf:params:scim:schemas:core:2.0:User",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+        ],
+        "id": "2819c223-7f76-453a-919d-413861904646",
+        "externalId": "701984",
+        "userName": "bjensen@example.com",
+        "name": {"formatted": "Barbara Jensen", "familyName": "Jensen", "givenName": "Barbara"},
+        "displayName": "Barbara Jensen",
+        "active": true,
+        "password": "t1meMa$heen",
+        "emails": [{"value": "bjensen@example.com", "type": "work", "primary": true}],
+        "phoneNumbers": [{"value": "555-555-5555", "type": "work"}],
+        "roles": [{"value": "3", "display": "Manager"}],
+        "entitlements": [{"value": "reports"}],
+        "groups": [{
+            "value": "e9e30dba-f08f-4109-8486-d5c6a331660a",
+            "$ref": "https://example.com/scim/v2/Groups/e9e30dba-f08f-4109-8486-d5c6a331660a",
+            "display": "Tour Guides"
+        }],
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
+            "employeeNumber": "701984",
+            "costCenter": "4130"
+        },
+        "meta": {
+            "resourceType": "User",
+            "created": "2010-01-23T04:56:22Z",
+            "lastModified": "2011-05-13T04:42:34Z",
+            "version": "W/\"3694e05e9dff591\"",
+            "location": "https://example.com/scim/v2/Users/2819c223-7f76-453a-919d-413861904646"
+        }
+    })
+}
