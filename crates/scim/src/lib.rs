@@ -8,6 +8,7 @@ pub mod filter;
 pub mod input;
 mod json;
 pub mod matcher;
+pub mod patch;
 pub mod path;
 pub mod project;
 pub mod schema;
@@ -17,6 +18,7 @@ pub use filter::{
     parse_filter, parse_filter_with, AttrPath, CompareOp, Filter, FilterError, Limits, PathError,
     SyntaxError, Value,
 };
+pub use patch::{apply_patch, member_changes, PatchOp};
 pub use path::{parse_path, parse_path_with, PatchPath};
 pub use project::Projection;
 pub use schema::ResourceType;

@@ -3,6 +3,7 @@
 
 mod discovery;
 mod lookup;
+mod patch_user;
 mod project;
 
 use serde_json::{json, Value};
@@ -43,4 +44,22 @@ pub fn user() -> Value {
             "location": "https://example.com/scim/v2/Users/2819c223-7f76-453a-919d-413861904646"
         }
     })
+}
+
+/// Applies a PatchOp body to `resource`, failing the test on an error.
+pub fn patched(rt: &'static rosetta_scim::ResourceType, mut resource: Value, body: Value) -> Value {
+    if let Err(e) = try_patch(rt, &mut resource, body) {
+        panic!("the patch failed: {e}");
+    }
+    resource
+}
+
+/// Parses and applies a PatchOp body.
+pub fn try_patch(
+    rt: &'static rosetta_scim::ResourceType,
+    resource: &mut Value,
+    body: Value,
+) -> Result<rosetta_scim::patch::PatchOutcome, rosetta_scim::ScimError> {
+    let op = rosetta_scim::PatchOp::from_json(&body)?;
+    rosetta_scim::apply_patch(rt, resource, &op)
 }
