@@ -34,7 +34,7 @@ impl Scope<'_> {
     fn eval(self, filter: &Filter, value: &Json) -> bool {
         match filter {
             Filter::Present(attr) => {
-                let (_, values) = self.values(attr, value);
+                let (_, values) = self.values(attr, value, false);
                 values.iter().any(|v| crate::json::is_present(v))
             }
             Filter::Compare {
@@ -42,14 +42,14 @@ impl Scope<'_> {
                 op,
                 value: wanted,
             } => {
-                let (def, values) = self.values(attr, value);
+                let (def, values) = self.values(attr, value, false);
                 if values.is_empty() {
                     return *op == CompareOp::Ne && *wanted != Value::Null;
                 }
                 values.iter().any(|v| compare(def, v, *op, wanted))
             }
             Filter::ValuePath { attr, filter } => {
-                let (def, values) = self.values(attr, value);
+                let (def, values) = self.values(attr, value, true);
                 let inner = Scope {
                     rt: self.rt,
                     within: def.filter(|d| d.ty == AttrType::Complex),
@@ -63,11 +63,13 @@ impl Scope<'_> {
     }
 
     /// The definition of `attr` (if the schema has it) and the JSON values it names in `value`,
-    /// arrays flattened.
+    /// arrays flattened. A complex attribute compared as a whole (`emails co "@x"`) stands for
+    /// its elements' `value`s, unless `elements` (a value path wants the elements).
     fn values<'v>(
         self,
         attr: &AttrPath,
         value: &'v Json,
+        elements: bool,
     ) -> (Option<&'static Attribute>, Vec<&'v Json>) {
         let Some(obj) = value.as_object() else {
             return (None, Vec::new());
@@ -98,8 +100,7 @@ impl Scope<'_> {
             None => {
                 let def = resolved.map(|r| r.attr);
                 let values = flatten(top);
-                // A complex multi-valued attribute compared as a whole compares its `value`s.
-                if def.is_some_and(|d| d.ty == AttrType::Complex) {
+                if !elements && def.is_some_and(|d| d.ty == AttrType::Complex) {
                     let value_def = def.and_then(|d| d.sub("value"));
                     let inner = values
                         .into_iter()

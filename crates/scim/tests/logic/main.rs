@@ -2,9 +2,14 @@
 //! lookup, projection and PATCH (every form in scim.md, Entra ID's and Okta's request bodies).
 
 mod discovery;
+mod input;
 mod lookup;
+mod matcher;
+mod patch_errors;
+mod patch_group;
 mod patch_user;
 mod project;
+mod props;
 
 use serde_json::{json, Value};
 
@@ -62,4 +67,18 @@ pub fn try_patch(
 ) -> Result<rosetta_scim::patch::PatchOutcome, rosetta_scim::ScimError> {
     let op = rosetta_scim::PatchOp::from_json(&body)?;
     rosetta_scim::apply_patch(rt, resource, &op)
+}
+
+/// A Group with two members.
+pub fn group() -> Value {
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "id": "6c5bb468-14b2-4183-baf2-06d523e03bd3",
+        "displayName": "Tour Guides",
+        "members": [
+            {"value": "u1", "display": "Babs", "$ref": "https://example.com/scim/v2/Users/u1", "type": "User"},
+            {"value": "u2", "display": "Mandy", "$ref": "https://example.com/scim/v2/Users/u2", "type": "User"}
+        ],
+        "meta": {"resourceType": "Group", "created": "2010-01-23T04:56:22Z", "lastModified": "2011-05-13T04:42:34Z", "version": "W/\"1\""}
+    })
 }
