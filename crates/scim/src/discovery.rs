@@ -30,17 +30,39 @@ pub fn service_provider_config(base: &str) -> Value {
     })
 }
 
+/// What of a tenant the schemas show: its role catalogue's numbers, as the canonicalValues of
+/// `roles.value` (a client that picks from them writes a role that exists).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalogue {
+    pub role_numbers: Vec<String>,
+}
+
 /// `GET /Schemas`: a ListResponse of every schema.
 pub fn schemas(base: &str) -> Value {
-    list(SCHEMAS.iter().map(|s| schema_document(base, s)).collect())
+    schemas_with(base, &Catalogue::default())
+}
+
+/// `GET /Schemas` for a tenant with `catalogue`.
+pub fn schemas_with(base: &str, catalogue: &Catalogue) -> Value {
+    list(
+        SCHEMAS
+            .iter()
+            .map(|s| schema_document(base, s, catalogue))
+            .collect(),
+    )
 }
 
 /// `GET /Schemas/{urn}`, `urn` in any letter case; `None` is a 404.
 pub fn schema(base: &str, id: &str) -> Option<Value> {
+    schema_with(base, id, &Catalogue::default())
+}
+
+/// `GET /Schemas/{urn}` for a tenant with `catalogue`.
+pub fn schema_with(base: &str, id: &str, catalogue: &Catalogue) -> Option<Value> {
     SCHEMAS
         .iter()
         .find(|s| s.id.eq_ignore_ascii_case(id))
-        .map(|s| schema_document(base, s))
+        .map(|s| schema_document(base, s, catalogue))
 }
 
 /// `GET /ResourceTypes`.
@@ -101,7 +123,7 @@ fn resource_type_document(base: &str, rt: &ResourceType) -> Value {
     })
 }
 
-fn schema_document(base: &str, schema: &Schema) -> Value {
+fn schema_document(base: &str, schema: &Schema, catalogue: &Catalogue) -> Value {
     let Schema {
         id,
         name,
@@ -113,14 +135,17 @@ fn schema_document(base: &str, schema: &Schema) -> Value {
         "id": id,
         "name": name,
         "description": description,
-        "attributes": attributes.iter().map(attribute_document).collect::<Vec<_>>(),
+        "attributes": attributes
+            .iter()
+            .map(|a| attribute_document(a, None, catalogue))
+            .collect::<Vec<_>>(),
         "meta": meta("Schema", format!("{}/Schemas/{id}", trim(base))),
     })
 }
 
 /// One attribute (RFC 7643 section 7); `canonicalValues`, `referenceTypes` and
 /// `subAttributes` only where they apply.
-fn attribute_document(attr: &Attribute) -> Value {
+fn attribute_document(attr: &Attribute, parent: Option<&str>, catalogue: &Catalogue) -> Value {
     let Attribute {
         name,
         ty,
@@ -145,11 +170,13 @@ fn attribute_document(attr: &Attribute) -> Value {
     doc.insert("mutability".into(), Value::from(mutability.as_str()));
     doc.insert("returned".into(), Value::from(returned.as_str()));
     doc.insert("uniqueness".into(), Value::from(uniqueness.as_str()));
-    if !canonical_values.is_empty() {
-        doc.insert(
-            "canonicalValues".into(),
-            Value::from(canonical_values.to_vec()),
-        );
+    let roles = parent == Some("roles") && *name == "value";
+    if roles && !catalogue.role_numbers.is_empty() {
+        let numbers = catalogue.role_numbers.clone();
+        doc.insert("canonicalValues".into(), Value::from(numbers));
+    } else if !canonical_values.is_empty() {
+        let values = canonical_values.to_vec();
+        doc.insert("canonicalValues".into(), Value::from(values));
     }
     if !reference_types.is_empty() {
         doc.insert(
@@ -158,7 +185,10 @@ fn attribute_document(attr: &Attribute) -> Value {
         );
     }
     if !sub_attributes.is_empty() {
-        let subs: Vec<Value> = sub_attributes.iter().map(attribute_document).collect();
+        let subs: Vec<Value> = sub_attributes
+            .iter()
+            .map(|s| attribute_document(s, Some(name), catalogue))
+            .collect();
         doc.insert("subAttributes".into(), Value::from(subs));
     }
     Value::Object(doc)

@@ -214,7 +214,6 @@ pub(super) fn filtered(
     let hits: Vec<usize> = (0..items.len())
         .filter(|&i| crate::matcher::matches(rt, Some(attr), filter, &items[i]))
         .collect();
-    let target = sub.unwrap_or(attr);
     if kind == OpKind::Remove {
         if hits.is_empty() {
             return Err(ScimError::NoTarget(format!("no value of {name} matched")));
@@ -246,12 +245,18 @@ pub(super) fn filtered(
             kind.as_str()
         )));
     };
-    if matches!(
-        target.mutability,
-        Mutability::ReadOnly | Mutability::Immutable
-    ) && sub.is_some()
-    {
-        return Err(mutability(&name, target.mutability.as_str()));
+    if let Some(s) = sub.filter(|s| s.mutability != Mutability::ReadWrite) {
+        // Writing the value each matched element already has changes nothing (a client that
+        // sends `emails[type eq "work"].primary` true); anything else is refused.
+        let given = coerce(s, value.clone(), &name)?;
+        let same = !hits.is_empty()
+            && hits
+                .iter()
+                .all(|&i| items[i].as_object().and_then(|o| get_ci(o, s.name)) == Some(&given));
+        if same {
+            return Ok(());
+        }
+        return Err(mutability(&name, s.mutability.as_str()));
     }
     if hits.is_empty() {
         // RFC 7644 3.5.2.3: a target that does not exist is added. The filter's `eq` terms say

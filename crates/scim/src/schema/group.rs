@@ -1,6 +1,8 @@
 //! The Group schema: a canonical group's display name, external id and members (users only).
 
-use super::model::{AttrType as T, Attribute as A, Mutability as M, Schema, Uniqueness as U};
+use super::model::{
+    AttrType as T, Attribute as A, Mutability as M, Returned as R, Schema, Uniqueness as U,
+};
 use super::urn;
 
 static MEMBER_SUBS: [A; 4] = [
@@ -8,7 +10,11 @@ static MEMBER_SUBS: [A; 4] = [
         .required()
         .case_exact()
         .mutability(M::Immutable),
-    A::new("display", T::String, "The member's displayName.").mutability(M::ReadOnly),
+    // Derived from the user, so returned on request: members a client writes read back as
+    // written.
+    A::new("display", T::String, "The member's displayName.")
+        .mutability(M::ReadOnly)
+        .returned(R::Request),
     A::new("$ref", T::Reference, "The URI of the member user.")
         .references(&["User"])
         .case_exact()

@@ -30,14 +30,19 @@ static EMAIL_SUBS: [A; 3] = [
     A::new(
         "type",
         T::String,
-        "The kind of address; Rosetta keeps one, of type work.",
+        "The kind of address: Rosetta keeps one, the work address.",
     )
-    .canonical(&["work", "home", "other"]),
+    .canonical(&["work"]),
+    // Rosetta keeps one address, always the primary: nothing a client writes here could be read
+    // back, so it is readOnly, and returned on request so that the address a client writes
+    // reads back as written.
     A::new(
         "primary",
         T::Boolean,
-        "Whether this is the primary address; the one kept is.",
-    ),
+        "Always true: Rosetta keeps one address.",
+    )
+    .mutability(M::ReadOnly)
+    .returned(R::Request),
 ];
 
 static PHONE_SUBS: [A; 2] = [
@@ -50,9 +55,9 @@ static PHONE_SUBS: [A; 2] = [
     A::new(
         "type",
         T::String,
-        "The kind of number; Rosetta keeps the work number.",
+        "The kind of number: Rosetta keeps the work number.",
     )
-    .canonical(&["work", "home", "mobile", "fax", "pager", "other"]),
+    .canonical(&["work"]),
 ];
 
 static ROLE_SUBS: [A; 2] = [
@@ -62,7 +67,11 @@ static ROLE_SUBS: [A; 2] = [
         "The role number, as text (canonical role_number).",
     )
     .required(),
-    A::new("display", T::String, "The role's name.").mutability(M::ReadOnly),
+    // Derived from the role number, so returned on request: a role a client writes reads back
+    // as written.
+    A::new("display", T::String, "The role's name.")
+        .mutability(M::ReadOnly)
+        .returned(R::Request),
 ];
 
 static ENTITLEMENT_SUBS: [A; 1] =

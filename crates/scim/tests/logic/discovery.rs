@@ -89,3 +89,24 @@ fn password_is_write_only_and_never_returned_and_groups_read_only() {
     assert_eq!(user_name["uniqueness"], "server");
     assert_eq!(user_name["required"], true);
 }
+
+#[test]
+fn the_tenant_role_catalogue_is_the_roles_canonical_values() {
+    let catalogue = discovery::Catalogue {
+        role_numbers: vec!["2".into(), "6".into(), "11".into()],
+    };
+    let Some(user) = discovery::schema_with(BASE, urn::USER, &catalogue) else {
+        panic!("no User schema")
+    };
+    let roles = user["attributes"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["name"] == "roles").cloned())
+        .unwrap_or_default();
+    assert_eq!(roles["subAttributes"][0]["name"], "value");
+    assert_eq!(
+        roles["subAttributes"][0]["canonicalValues"],
+        serde_json::json!(["2", "6", "11"])
+    );
+    let listed = discovery::schemas_with(BASE, &catalogue);
+    assert_eq!(listed["Resources"][0], user);
+}

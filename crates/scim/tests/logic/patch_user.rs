@@ -283,3 +283,27 @@ fn touched_attributes_and_changed() {
         ]
     );
 }
+
+#[test]
+fn writing_the_primary_flag_it_already_has_is_accepted() {
+    let out = patched(
+        &USER_TYPE,
+        user(),
+        ops(json!([
+            {"op": "replace", "path": "emails[type eq \"work\"].primary", "value": "True"}
+        ])),
+    );
+    assert_eq!(out, user());
+    let mut resource = user();
+    let e = try_patch(
+        &USER_TYPE,
+        &mut resource,
+        ops(json!([
+            {"op": "replace", "path": "emails[type eq \"work\"].primary", "value": false}
+        ])),
+    );
+    assert!(
+        matches!(e, Err(rosetta_scim::ScimError::Mutability(_))),
+        "{e:?}"
+    );
+}

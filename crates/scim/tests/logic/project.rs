@@ -31,6 +31,8 @@ fn default_drops_the_password_and_nothing_else() {
     let mut expected = keys(&user());
     expected.retain(|k| k != "password");
     assert_eq!(keys(&out), expected);
+    assert_eq!(out["name"], user()["name"]);
+    assert_eq!(out["meta"], user()["meta"]);
 }
 
 #[test]
@@ -151,4 +153,23 @@ proptest! {
             prop_assert_eq!(&once["id"], &user()["id"]);
         }
     }
+}
+
+#[test]
+fn sub_attributes_returned_on_request() {
+    // emails.primary and roles.display follow from what Rosetta keeps: only when asked for.
+    let out = project(None, None);
+    assert_eq!(
+        out["emails"],
+        json!([{"value": "bjensen@example.com", "type": "work"}])
+    );
+    assert_eq!(out["roles"], json!([{"value": "3"}]));
+    let out = project(Some("emails"), None);
+    assert_eq!(
+        out["emails"],
+        json!([{"value": "bjensen@example.com", "type": "work"}])
+    );
+    let out = project(Some("emails.primary,roles.display"), None);
+    assert_eq!(out["emails"], json!([{"primary": true}]));
+    assert_eq!(out["roles"], json!([{"display": "Manager"}]));
 }
