@@ -5,6 +5,7 @@
 pub mod discovery;
 pub mod error;
 pub mod filter;
+mod filter_check;
 pub mod input;
 mod json;
 pub mod matcher;
@@ -18,6 +19,7 @@ pub use filter::{
     parse_filter, parse_filter_with, AttrPath, CompareOp, Filter, FilterError, Limits, PathError,
     SyntaxError, Value,
 };
+pub use filter_check::check_filter;
 pub use patch::{apply_patch, member_changes, PatchOp};
 pub use path::{parse_path, parse_path_with, PatchPath};
 pub use project::Projection;

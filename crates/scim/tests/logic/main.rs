@@ -2,6 +2,7 @@
 //! lookup, projection and PATCH (every form in scim.md, Entra ID's and Okta's request bodies).
 
 mod discovery;
+mod filter_check;
 mod input;
 mod lookup;
 mod matcher;
