@@ -5,6 +5,7 @@
 mod apply;
 mod members;
 mod target;
+mod touched;
 
 use serde_json::{Map, Value};
 

@@ -307,3 +307,36 @@ fn writing_the_primary_flag_it_already_has_is_accepted() {
         "{e:?}"
     );
 }
+
+#[test]
+fn touched_is_known_before_applying() {
+    let body = ops(json!([
+        {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "x@example.com"},
+        {"op": "replace", "value": {"active": false, "name.givenName": "B", "nickName": "n", EXT: {"costCenter": "1"}}},
+        {"op": "remove", "path": format!("{EXT}:employeeNumber")}
+    ]));
+    let Ok(op) = rosetta_scim::PatchOp::from_json(&body) else {
+        panic!("did not parse")
+    };
+    let touched: Vec<(&str, &str)> = op
+        .touched(&USER_TYPE)
+        .into_iter()
+        .map(|a| (a.schema, a.name))
+        .collect();
+    assert_eq!(
+        touched,
+        [
+            (urn::USER, "active"),
+            (urn::USER, "emails"),
+            (urn::USER, "name"),
+            (urn::ENTERPRISE_USER, "costCenter"),
+            (urn::ENTERPRISE_USER, "employeeNumber"),
+        ]
+    );
+    let mut resource = user();
+    let applied = match try_patch(&USER_TYPE, &mut resource, body) {
+        Ok(o) => o.touched,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(applied, op.touched(&USER_TYPE));
+}

@@ -88,12 +88,84 @@ fn json() -> impl Strategy<Value = Value> {
     })
 }
 
-/// A body that is mostly PatchOp-shaped, with arbitrary operations.
+const OPS: &[&str] = &["add", "Add", "replace", "Replace", "remove", "REMOVE"];
+
+const PATHS: &[&str] = &[
+    "userName",
+    "displayName",
+    "active",
+    "name",
+    "name.givenName",
+    "name.formatted",
+    "emails",
+    "emails.value",
+    "emails[type eq \"work\"].value",
+    "emails[type eq \"work\" and primary eq true]",
+    "emails[value co \"@\"].type",
+    "phoneNumbers",
+    "phoneNumbers[type eq \"work\"].value",
+    "roles",
+    "roles[value eq \"3\"]",
+    "entitlements",
+    "groups",
+    "members",
+    "members[value eq \"u1\"]",
+    "members[display sw \"B\"]",
+    "members[value eq \"u1\"].display",
+    "id",
+    "meta.created",
+    "password",
+    "externalId",
+    urn::ENTERPRISE_USER,
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+    "urn:ietf:params:scim:schemas:core:2.0:User:userName",
+];
+
+/// A value of a shape the schema may take: a text, a boolean (also as text), an element or a
+/// list of elements, an object of attributes.
+fn value() -> impl Strategy<Value = Value> {
+    let element = || {
+        (
+            word(),
+            proptest::option::of(word()),
+            proptest::option::of(any::<bool>()),
+        )
+            .prop_map(|(v, t, p)| {
+                let mut m = Map::new();
+                m.insert("value".into(), Value::String(v));
+                if let Some(t) = t {
+                    m.insert("type".into(), Value::String(t));
+                }
+                if let Some(p) = p {
+                    m.insert("primary".into(), Value::Bool(p));
+                }
+                Value::Object(m)
+            })
+    };
+    prop_oneof![
+        3 => word().prop_map(Value::String),
+        2 => any::<bool>().prop_map(Value::Bool),
+        1 => proptest::sample::select(&["True", "False", "true"][..]).prop_map(Value::from),
+        2 => element(),
+        3 => proptest::collection::vec(element(), 0..3).prop_map(Value::Array),
+        3 => proptest::collection::vec((proptest::sample::select(PATHS), json()), 1..4)
+            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        2 => json(),
+    ]
+}
+
+/// A body that is mostly PatchOp-shaped, with operations mostly of valid verbs and paths.
 fn body() -> impl Strategy<Value = Value> {
     let op = (
-        word(),
-        proptest::option::of(word()),
-        proptest::option::of(json()),
+        prop_oneof![9 => proptest::sample::select(OPS).prop_map(str::to_owned), 1 => word()],
+        proptest::option::weighted(
+            0.85,
+            prop_oneof![
+                9 => proptest::sample::select(PATHS).prop_map(str::to_owned),
+                1 => word(),
+            ],
+        ),
+        proptest::option::weighted(0.9, value()),
     )
         .prop_map(|(op, path, value)| {
             let mut m = Map::new();
@@ -107,9 +179,10 @@ fn body() -> impl Strategy<Value = Value> {
             Value::Object(m)
         });
     prop_oneof![
-        proptest::collection::vec(op, 0..4)
-            .prop_map(|ops| { serde_json::json!({"schemas": [urn::PATCH_OP], "Operations": ops}) }),
-        json(),
+        9 => proptest::collection::vec(op, 1..4).prop_map(|ops| {
+            serde_json::json!({"schemas": [urn::PATCH_OP], "Operations": ops})
+        }),
+        1 => json(),
     ]
 }
 
@@ -125,7 +198,9 @@ fn check(rt: &'static ResourceType, original: Value, body: &Value) -> Result<(),
             prop_assert_eq!(e.status(), 400);
             prop_assert!(e.scim_type().is_some());
         }
-        Ok(_) => {
+        Ok(outcome) => {
+            prop_assert_eq!(&outcome.touched, &op.touched(rt));
+            prop_assert_eq!(outcome.changed, resource != original);
             prop_assert!(resource.is_object());
             prop_assert_eq!(&resource["id"], &original["id"]);
             for attr in rt.schema.attributes.iter().filter(|a| a.required) {
@@ -137,7 +212,7 @@ fn check(rt: &'static ResourceType, original: Value, body: &Value) -> Result<(),
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(2048))]
 
     #[test]
     fn arbitrary_patch_bodies_never_panic_nor_half_apply(body in body()) {
