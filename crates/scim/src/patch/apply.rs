@@ -53,7 +53,10 @@ pub fn apply_patch(
     tidy(rt, &mut work);
     crate::input::check_required(rt.schema, &work)
         .map_err(|e| ScimError::Mutability(format!("{} and cannot be removed", e.detail())))?;
-    let changed = *before != work;
+    // Compared tidied, so that an empty list the dialect rendered is no change.
+    let mut tidied = before.clone();
+    tidy(rt, &mut tidied);
+    let changed = tidied != work;
     *resource = Value::Object(work);
     Ok(PatchOutcome { touched, changed })
 }

@@ -340,3 +340,15 @@ fn touched_is_known_before_applying() {
     };
     assert_eq!(applied, op.touched(&USER_TYPE));
 }
+
+#[test]
+fn an_empty_list_in_the_resource_is_no_change() {
+    let mut resource = user();
+    resource["phoneNumbers"] = json!([]);
+    let body = ops(json!([{"op": "replace", "path": "active", "value": true}]));
+    match try_patch(&USER_TYPE, &mut resource, body) {
+        Ok(outcome) => assert!(!outcome.changed),
+        Err(e) => panic!("{e}"),
+    }
+    assert!(resource.get("phoneNumbers").is_none());
+}
