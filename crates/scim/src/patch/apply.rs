@@ -5,18 +5,12 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use super::op::{OpKind, PatchOp, PatchOperation};
+use super::run::{AttrRef, Run};
 use super::target::{at, filtered};
-use super::{OpKind, PatchOp, PatchOperation};
 use crate::error::ScimError;
 use crate::path::PatchPath;
 use crate::schema::{Resolved, ResourceType};
-
-/// An attribute a patch touched: its schema's URN and its name in the schema's spelling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AttrRef {
-    pub schema: &'static str,
-    pub name: &'static str,
-}
 
 /// What a patch did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,12 +53,6 @@ pub fn apply_patch(
     let changed = tidied != work;
     *resource = Value::Object(work);
     Ok(PatchOutcome { touched, changed })
-}
-
-pub(super) struct Run<'a> {
-    pub rt: &'a ResourceType,
-    pub root: &'a mut Map<String, Value>,
-    pub touched: &'a mut BTreeSet<AttrRef>,
 }
 
 impl Run<'_> {

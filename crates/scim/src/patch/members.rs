@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{OpKind, PatchOp, PatchOperation};
+use super::op::{OpKind, PatchOp, PatchOperation};
 use crate::error::ScimError;
 use crate::filter::{AttrPath, CompareOp, Filter, Value as Literal};
 use crate::json::{get_ci, key_ci};
@@ -72,7 +72,7 @@ pub struct MemberPlan {
 
 /// Splits a Group PatchOp into member deltas and the rest. `Ok(None)` when an operation on
 /// members cannot be told by ids alone (a filter on `display`, a path to `members.value`):
-/// then load the members and use [`super::apply_patch`].
+/// then load the members and use `apply_patch`.
 pub fn member_changes(patch: &PatchOp) -> Result<Option<MemberPlan>, ScimError> {
     let mut members = MemberChanges::default();
     let mut rest = Vec::new();

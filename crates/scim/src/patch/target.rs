@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use super::apply::{AttrRef, Run};
-use super::OpKind;
+use super::op::OpKind;
+use super::run::{AttrRef, Run};
 use crate::error::ScimError;
 use crate::filter::{CompareOp, Filter, Value as Literal};
 use crate::input::{coerce, coerce_one};

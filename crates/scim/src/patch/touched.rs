@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{AttrRef, OpKind, PatchOp, PatchOperation};
+use super::op::{OpKind, PatchOp, PatchOperation};
+use super::run::AttrRef;
 use crate::path::PatchPath;
 use crate::schema::{Resolved, ResourceType, Schema};
 

@@ -2,8 +2,9 @@
 //! names, with or without the schema URN prefix, common attributes included.
 
 use super::common::COMMON;
+use super::group::GROUP;
 use super::model::{Attribute, Schema};
-use super::{ENTERPRISE_USER, GROUP, USER};
+use super::user::{ENTERPRISE_USER, USER};
 use crate::filter::AttrPath;
 
 /// A resource type (RFC 7643 section 6).
