@@ -9,6 +9,7 @@ use super::op::{OpKind, PatchOp, PatchOperation};
 use super::run::{AttrRef, Run};
 use super::target::{at, filtered};
 use crate::error::ScimError;
+use crate::filter::AttrPath;
 use crate::path::PatchPath;
 use crate::schema::{Resolved, ResourceType};
 
@@ -68,10 +69,21 @@ impl Run<'_> {
                 if let Some(ext) = self.rt.extension(&attr.qualified()) {
                     return self.whole_extension(*kind, ext, value.as_ref());
                 }
+                if self.rt.resolve(attr).is_none() && self.rt.is_unkept(attr) {
+                    return Ok(());
+                }
                 let found = self.resolve(&attr.qualified(), self.rt.resolve(attr))?;
                 at(self, found, *kind, value.clone())
             }
             Some(PatchPath::Filtered { attr, filter, sub }) => {
+                let unkept = AttrPath {
+                    urn: attr.urn.clone(),
+                    name: attr.name.clone(),
+                    sub: sub.clone(),
+                };
+                if self.rt.is_unkept(attr) || self.rt.is_unkept(&unkept) {
+                    return Ok(());
+                }
                 let found = self.resolve(&attr.qualified(), self.rt.resolve(attr))?;
                 if !found.attr.multi_valued || found.attr.sub_attributes.is_empty() {
                     return Err(ScimError::InvalidPath(format!(

@@ -6,6 +6,7 @@ mod common;
 mod group;
 mod model;
 mod resource_type;
+mod unkept;
 mod user;
 
 pub use group::GROUP;

@@ -53,8 +53,9 @@ fn malformed_patch_ops_are_invalid_syntax() {
 fn bad_paths_are_invalid_path() {
     for path in [
         "emails[type eq]",
-        "nickName",
-        "name.middleName",
+        "nickNames",
+        "name.middleNames",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:departments",
         "userName[value eq \"x\"]",
         "emails[type eq \"work\"].nope",
         "urn:ietf:params:scim:schemas:core:2.0:Group:displayName",

@@ -352,3 +352,26 @@ fn an_empty_list_in_the_resource_is_no_change() {
     }
     assert!(resource.get("phoneNumbers").is_none());
 }
+
+#[test]
+fn rfc_attributes_rosetta_does_not_keep_are_no_ops() {
+    // What Entra ID's default attribute mapping sends besides what Rosetta keeps.
+    let body = ops(json!([
+        {"op": "Add", "path": "title", "value": "Tour Guide"},
+        {"op": "Replace", "path": "preferredLanguage", "value": "en-GB"},
+        {"op": "Add", "path": "addresses[type eq \"work\"].formatted", "value": "1 Main St"},
+        {"op": "Replace", "path": "name.middleName", "value": "Q"},
+        {"op": "Replace", "path": format!("{EXT}:department"), "value": "Tours"},
+        {"op": "Add", "path": format!("{EXT}:manager"), "value": {"value": "m1"}},
+        {"op": "Remove", "path": "nickName"}
+    ]));
+    let mut resource = user();
+    match try_patch(&USER_TYPE, &mut resource, body) {
+        Ok(outcome) => {
+            assert!(!outcome.changed);
+            assert!(outcome.touched.is_empty());
+        }
+        Err(e) => panic!("{e}"),
+    }
+    assert_eq!(resource, user());
+}
