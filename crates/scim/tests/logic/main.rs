@@ -8,6 +8,7 @@ mod lookup;
 mod matcher;
 mod patch_errors;
 mod patch_group;
+mod patch_rfc;
 mod patch_user;
 mod project;
 mod props;
