@@ -4,12 +4,12 @@
 //! 3.4.2.2: `gt`/`ge`/`lt`/`le` on a boolean, or `co`/`sw`/`ew` on a non-string, is an error).
 //! The filter grammar knows no schema; this is where `invalidFilter` learns of one.
 
-use crate::error::ScimError;
 use crate::filter::{AttrPath, CompareOp, Filter, Value};
+use crate::request_error::RequestError;
 use crate::schema::{AttrType, Attribute, ResourceType};
 
 /// `Ok` when `filter` can be answered for resources of type `rt`.
-pub fn check_filter(rt: &ResourceType, filter: &Filter) -> Result<(), ScimError> {
+pub fn check_filter(rt: &ResourceType, filter: &Filter) -> Result<(), RequestError> {
     check(rt, None, filter)
 }
 
@@ -17,7 +17,7 @@ fn check(
     rt: &ResourceType,
     within: Option<&'static Attribute>,
     filter: &Filter,
-) -> Result<(), ScimError> {
+) -> Result<(), RequestError> {
     match filter {
         Filter::Present(attr) => resolve(rt, within, attr).map(|_| ()),
         Filter::Compare { attr, op, value } => {
@@ -40,8 +40,8 @@ fn check(
     }
 }
 
-fn invalid(detail: String) -> ScimError {
-    ScimError::InvalidFilter(format!("the filter {detail}"))
+fn invalid(detail: String) -> RequestError {
+    RequestError::InvalidFilter(format!("the filter {detail}"))
 }
 
 /// The attribute a filter path ends at: inside a value path, a sub-attribute of the outer one.
@@ -49,7 +49,7 @@ fn resolve(
     rt: &ResourceType,
     within: Option<&'static Attribute>,
     attr: &AttrPath,
-) -> Result<&'static Attribute, ScimError> {
+) -> Result<&'static Attribute, RequestError> {
     let found = match within {
         Some(parent) if attr.urn.is_none() && attr.sub.is_none() => parent.sub(&attr.name),
         Some(_) => None,
@@ -68,7 +68,7 @@ fn compatible(
     def: &Attribute,
     op: CompareOp,
     value: &Value,
-) -> Result<(), ScimError> {
+) -> Result<(), RequestError> {
     // A complex attribute compared as a whole compares its `value` sub-attribute.
     let ty = match def.ty {
         AttrType::Complex => def.sub("value").map_or(AttrType::Complex, |v| v.ty),

@@ -8,8 +8,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::ScimError;
 use crate::json::{get_ci, key_ci};
+use crate::request_error::RequestError;
 use crate::schema::{AttrType, Attribute, Mutability, ResourceType, Schema};
 
 /// `true`/`false` in any letter case, as Entra ID sends booleans.
@@ -30,9 +30,9 @@ pub fn check_input(
     rt: &ResourceType,
     body: &mut Value,
     current: Option<&Value>,
-) -> Result<(), ScimError> {
+) -> Result<(), RequestError> {
     let Some(obj) = body.as_object() else {
-        return Err(ScimError::InvalidSyntax(format!(
+        return Err(RequestError::InvalidSyntax(format!(
             "a {} must be a JSON object",
             rt.id
         )));
@@ -72,10 +72,13 @@ pub fn check_input(
 }
 
 /// The attributes of `schema` that must be present: `invalidValue` naming the first missing.
-pub(crate) fn check_required(schema: &Schema, obj: &Map<String, Value>) -> Result<(), ScimError> {
+pub(crate) fn check_required(
+    schema: &Schema,
+    obj: &Map<String, Value>,
+) -> Result<(), RequestError> {
     for attr in schema.attributes.iter().filter(|a| a.required) {
         if !get_ci(obj, attr.name).is_some_and(crate::json::is_present) {
-            return Err(ScimError::InvalidValue(format!(
+            return Err(RequestError::InvalidValue(format!(
                 "the attribute {} is required",
                 attr.name
             )));
@@ -88,7 +91,7 @@ fn check_immutable(
     attrs: &[Attribute],
     current: &Map<String, Value>,
     new: &Map<String, Value>,
-) -> Result<(), ScimError> {
+) -> Result<(), RequestError> {
     for attr in attrs
         .iter()
         .filter(|a| a.mutability == Mutability::Immutable)
@@ -96,7 +99,7 @@ fn check_immutable(
         let old = get_ci(current, attr.name).filter(|v| crate::json::is_present(v));
         if let Some(old) = old {
             if get_ci(new, attr.name) != Some(old) {
-                return Err(ScimError::Mutability(format!(
+                return Err(RequestError::Mutability(format!(
                     "the attribute {} is immutable",
                     attr.name
                 )));
@@ -107,7 +110,7 @@ fn check_immutable(
 }
 
 /// `value` as a value of `attr` (`label` names it in errors). `null` stays `null`: clearing.
-pub(crate) fn coerce(attr: &Attribute, value: Value, label: &str) -> Result<Value, ScimError> {
+pub(crate) fn coerce(attr: &Attribute, value: Value, label: &str) -> Result<Value, RequestError> {
     if value.is_null() {
         return Ok(Value::Null);
     }
@@ -128,9 +131,13 @@ pub(crate) fn coerce(attr: &Attribute, value: Value, label: &str) -> Result<Valu
 }
 
 /// One value (an element, for a multi-valued attribute).
-pub(crate) fn coerce_one(attr: &Attribute, value: Value, label: &str) -> Result<Value, ScimError> {
+pub(crate) fn coerce_one(
+    attr: &Attribute,
+    value: Value,
+    label: &str,
+) -> Result<Value, RequestError> {
     let wrong = || {
-        ScimError::InvalidValue(format!(
+        RequestError::InvalidValue(format!(
             "the attribute {label} must be {}",
             match attr.ty {
                 AttrType::String | AttrType::Reference | AttrType::Binary => "a string",
@@ -156,12 +163,12 @@ pub(crate) fn coerce_one(attr: &Attribute, value: Value, label: &str) -> Result<
     }
 }
 
-fn check_object_attrs(attr: &Attribute, value: &Value, label: &str) -> Result<Value, ScimError> {
+fn check_object_attrs(attr: &Attribute, value: &Value, label: &str) -> Result<Value, RequestError> {
     let checked = check_sub_object(attr.sub_attributes, value, label)?;
     if let Some(obj) = checked.as_object() {
         for sub in attr.sub_attributes.iter().filter(|s| s.required) {
             if !get_ci(obj, sub.name).is_some_and(crate::json::is_present) {
-                return Err(ScimError::InvalidValue(format!(
+                return Err(RequestError::InvalidValue(format!(
                     "each {label} needs its {}",
                     sub.name
                 )));
@@ -172,9 +179,13 @@ fn check_object_attrs(attr: &Attribute, value: &Value, label: &str) -> Result<Va
 }
 
 /// An object of `attrs`: each checked, readOnly and unknown ones dropped.
-fn check_sub_object(attrs: &[Attribute], value: &Value, label: &str) -> Result<Value, ScimError> {
+fn check_sub_object(
+    attrs: &[Attribute],
+    value: &Value,
+    label: &str,
+) -> Result<Value, RequestError> {
     let Some(obj) = value.as_object() else {
-        return Err(ScimError::InvalidValue(format!(
+        return Err(RequestError::InvalidValue(format!(
             "the attribute {label} must be an object"
         )));
     };

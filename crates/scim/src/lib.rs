@@ -3,7 +3,6 @@
 //! the SCIM error. No HTTP and no directory access; see README.md.
 
 pub mod discovery;
-pub mod error;
 pub mod filter;
 mod filter_check;
 pub mod input;
@@ -12,9 +11,9 @@ pub mod matcher;
 pub mod patch;
 pub mod path;
 pub mod project;
+pub mod request_error;
 pub mod schema;
 
-pub use error::ScimError;
 pub use filter::{
     parse_filter, parse_filter_with, AttrPath, CompareOp, Filter, FilterError, Limits, PathError,
     SyntaxError, Value,
@@ -23,4 +22,5 @@ pub use filter_check::check_filter;
 pub use patch::{apply_patch, member_changes, PatchOp};
 pub use path::{parse_path, parse_path_with, PatchPath};
 pub use project::Projection;
+pub use request_error::RequestError;
 pub use schema::ResourceType;

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::ScimError;
+use crate::request_error::RequestError;
 use crate::schema::{split_path, Attribute, ResourceType, Returned};
 
 /// What an answer holds, for one resource type.
@@ -57,7 +57,7 @@ impl Projection {
         rt: &'static ResourceType,
         attributes: Option<&str>,
         excluded: Option<&str>,
-    ) -> Result<Self, ScimError> {
+    ) -> Result<Self, RequestError> {
         let split = |text: Option<&str>| -> Vec<String> {
             text.map(|t| t.split(',').map(|s| s.trim().to_owned()).collect())
                 .unwrap_or_default()
@@ -70,7 +70,7 @@ impl Projection {
         rt: &'static ResourceType,
         attributes: &[String],
         excluded: &[String],
-    ) -> Result<Self, ScimError> {
+    ) -> Result<Self, RequestError> {
         let names = |list: &[String]| -> Vec<Selector> {
             list.iter()
                 .filter(|s| !s.trim().is_empty())

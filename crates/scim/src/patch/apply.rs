@@ -8,9 +8,9 @@ use serde_json::{Map, Value};
 use super::op::{OpKind, PatchOp, PatchOperation};
 use super::run::{AttrRef, Run};
 use super::target::{at, filtered};
-use crate::error::ScimError;
 use crate::filter::AttrPath;
 use crate::path::PatchPath;
+use crate::request_error::RequestError;
 use crate::schema::{Resolved, ResourceType};
 
 /// What a patch did.
@@ -28,9 +28,9 @@ pub fn apply_patch(
     rt: &ResourceType,
     resource: &mut Value,
     patch: &PatchOp,
-) -> Result<PatchOutcome, ScimError> {
+) -> Result<PatchOutcome, RequestError> {
     let Some(before) = resource.as_object() else {
-        return Err(ScimError::InvalidSyntax(format!(
+        return Err(RequestError::InvalidSyntax(format!(
             "a {} must be a JSON object",
             rt.id
         )));
@@ -47,7 +47,7 @@ pub fn apply_patch(
     }
     tidy(rt, &mut work);
     crate::input::check_required(rt.schema, &work)
-        .map_err(|e| ScimError::Mutability(format!("{} and cannot be removed", e.detail())))?;
+        .map_err(|e| RequestError::Mutability(format!("{} and cannot be removed", e.detail())))?;
     // Compared tidied, so that an empty list the dialect rendered is no change.
     let mut tidied = before.clone();
     tidy(rt, &mut tidied);
@@ -57,7 +57,7 @@ pub fn apply_patch(
 }
 
 impl Run<'_> {
-    fn operation(&mut self, op: &PatchOperation) -> Result<(), ScimError> {
+    fn operation(&mut self, op: &PatchOperation) -> Result<(), RequestError> {
         let PatchOperation {
             op: kind,
             path,
@@ -86,14 +86,14 @@ impl Run<'_> {
                 }
                 let found = self.resolve(&attr.qualified(), self.rt.resolve(attr))?;
                 if !found.attr.multi_valued || found.attr.sub_attributes.is_empty() {
-                    return Err(ScimError::InvalidPath(format!(
+                    return Err(RequestError::InvalidPath(format!(
                         "the path filters {}, which is not a multi-valued complex attribute",
                         found.attr.name
                     )));
                 }
                 let sub = match sub {
                     Some(name) => Some(found.attr.sub(name).ok_or_else(|| {
-                        ScimError::InvalidPath(format!(
+                        RequestError::InvalidPath(format!(
                             "the path names {}.{name}, which is not an attribute of a {}",
                             found.attr.name, self.rt.id
                         ))
@@ -105,9 +105,9 @@ impl Run<'_> {
         }
     }
 
-    fn resolve(&self, text: &str, found: Option<Resolved>) -> Result<Resolved, ScimError> {
+    fn resolve(&self, text: &str, found: Option<Resolved>) -> Result<Resolved, RequestError> {
         found.ok_or_else(|| {
-            ScimError::InvalidPath(format!(
+            RequestError::InvalidPath(format!(
                 "the path {text} names no attribute of a {}",
                 self.rt.id
             ))
@@ -116,9 +116,9 @@ impl Run<'_> {
 
     /// No path: the value's keys name the attributes (`{"active": false}`), also dotted
     /// (`name.givenName`), URN-qualified, or an extension's URN holding its attributes.
-    fn no_path(&mut self, kind: OpKind, value: Option<&Value>) -> Result<(), ScimError> {
+    fn no_path(&mut self, kind: OpKind, value: Option<&Value>) -> Result<(), RequestError> {
         let Some(Value::Object(map)) = value else {
-            return Err(ScimError::InvalidSyntax(
+            return Err(RequestError::InvalidSyntax(
                 "an operation without path needs an object value".to_owned(),
             ));
         };
@@ -144,7 +144,7 @@ impl Run<'_> {
         kind: OpKind,
         ext: &'static crate::schema::Schema,
         value: Option<&Value>,
-    ) -> Result<(), ScimError> {
+    ) -> Result<(), RequestError> {
         if kind == OpKind::Remove || value.is_some_and(Value::is_null) {
             for attr in ext.attributes {
                 let found = Resolved {
@@ -158,7 +158,7 @@ impl Run<'_> {
             return Ok(());
         }
         let Some(Value::Object(map)) = value else {
-            return Err(ScimError::InvalidValue(format!(
+            return Err(RequestError::InvalidValue(format!(
                 "the value of {} must be an object",
                 ext.id
             )));

@@ -5,10 +5,10 @@
 use serde_json::{Map, Value};
 
 use super::op::{OpKind, PatchOp, PatchOperation};
-use crate::error::ScimError;
 use crate::filter::{AttrPath, CompareOp, Filter, Value as Literal};
 use crate::json::{get_ci, key_ci};
 use crate::path::PatchPath;
+use crate::request_error::RequestError;
 use crate::schema::urn;
 
 /// The net change of a group's members, ids as the client sent them (the dialect checks them).
@@ -73,7 +73,7 @@ pub struct MemberPlan {
 /// Splits a Group PatchOp into member deltas and the rest. `Ok(None)` when an operation on
 /// members cannot be told by ids alone (a filter on `display`, a path to `members.value`):
 /// then load the members and use `apply_patch`.
-pub fn member_changes(patch: &PatchOp) -> Result<Option<MemberPlan>, ScimError> {
+pub fn member_changes(patch: &PatchOp) -> Result<Option<MemberPlan>, RequestError> {
     let mut members = MemberChanges::default();
     let mut rest = Vec::new();
     for op in &patch.operations {
@@ -146,7 +146,7 @@ fn is_members(attr: &AttrPath) -> bool {
 }
 
 /// The `value`s of a members value: a list of `{"value": id, ...}`, or one of them.
-fn ids(value: Option<&Value>) -> Result<Vec<String>, ScimError> {
+fn ids(value: Option<&Value>) -> Result<Vec<String>, RequestError> {
     let items: Vec<&Value> = match value {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items.iter().filter(|v| !v.is_null()).collect(),
@@ -157,7 +157,7 @@ fn ids(value: Option<&Value>) -> Result<Vec<String>, ScimError> {
         .map(
             |item| match item.as_object().and_then(|o| get_ci(o, "value")) {
                 Some(Value::String(id)) if !id.trim().is_empty() => Ok(id.trim().to_owned()),
-                _ => Err(ScimError::InvalidValue(
+                _ => Err(RequestError::InvalidValue(
                     "each member needs its value, the id of a user, as a string".to_owned(),
                 )),
             },

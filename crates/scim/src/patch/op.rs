@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::ScimError;
 use crate::json::get_ci;
 use crate::path::{parse_path, PatchPath};
+use crate::request_error::RequestError;
 use crate::schema::urn;
 
 /// An operation's verb, written in any letter case (Entra ID sends `Replace`).
@@ -50,8 +50,8 @@ impl PatchOp {
     /// Reads a PatchOp body. `schemas`, when present, must list the PatchOp URN; the keys
     /// `Operations`, `op`, `path`, `value` are read in any letter case and other keys (Entra ID
     /// sends `"name": "addMember"`) are ignored. An empty `path` is no path.
-    pub fn from_json(body: &Value) -> Result<Self, ScimError> {
-        let syntax = |what: &str| ScimError::InvalidSyntax(format!("the PatchOp {what}"));
+    pub fn from_json(body: &Value) -> Result<Self, RequestError> {
+        let syntax = |what: &str| RequestError::InvalidSyntax(format!("the PatchOp {what}"));
         let Some(obj) = body.as_object() else {
             return Err(syntax("must be a JSON object"));
         };
@@ -73,9 +73,9 @@ impl PatchOp {
     }
 }
 
-fn operation(index: usize, op: &Value) -> Result<PatchOperation, ScimError> {
+fn operation(index: usize, op: &Value) -> Result<PatchOperation, RequestError> {
     let syntax =
-        |what: &str| ScimError::InvalidSyntax(format!("the PatchOp operation {index} {what}"));
+        |what: &str| RequestError::InvalidSyntax(format!("the PatchOp operation {index} {what}"));
     let Some(obj) = op.as_object() else {
         return Err(syntax("must be a JSON object"));
     };
@@ -94,7 +94,7 @@ fn operation(index: usize, op: &Value) -> Result<PatchOperation, ScimError> {
     let value = get_ci(obj, "value").cloned();
     match (kind, &path, &value) {
         (OpKind::Remove, None, _) => {
-            return Err(ScimError::NoTarget(format!(
+            return Err(RequestError::NoTarget(format!(
                 "the PatchOp operation {index} removes without a path"
             )))
         }

@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 
 use super::op::OpKind;
 use super::run::{AttrRef, Run};
-use crate::error::ScimError;
 use crate::filter::{CompareOp, Filter, Value as Literal};
 use crate::input::{coerce, coerce_one};
 use crate::json::{get_ci, get_ci_mut, remove_ci, set_ci};
+use crate::request_error::RequestError;
 use crate::schema::{Attribute, Mutability, Resolved};
 
 /// The object holding `found`'s attribute: the resource, or its extension's object (created
@@ -35,8 +35,8 @@ fn label(found: &Resolved) -> String {
     }
 }
 
-fn mutability(what: &str, why: &str) -> ScimError {
-    ScimError::Mutability(format!("the attribute {what} is {why}"))
+fn mutability(what: &str, why: &str) -> RequestError {
+    RequestError::Mutability(format!("the attribute {what} is {why}"))
 }
 
 /// An operation at `found` without value filter. A `null` value is a removal.
@@ -45,7 +45,7 @@ pub(super) fn at(
     found: Resolved,
     kind: OpKind,
     value: Option<Value>,
-) -> Result<(), ScimError> {
+) -> Result<(), RequestError> {
     run.touched.insert(AttrRef {
         schema: found.schema.id,
         name: found.attr.name,
@@ -116,7 +116,7 @@ fn check_mutability(
     remove: bool,
     current: Option<&Value>,
     new: Option<&Value>,
-) -> Result<(), ScimError> {
+) -> Result<(), RequestError> {
     let target = found.target();
     let current_target = match (found.sub, current) {
         (Some(sub), Some(Value::Object(o))) => get_ci(o, sub.name),
@@ -193,7 +193,7 @@ pub(super) fn filtered(
     sub: Option<&'static Attribute>,
     kind: OpKind,
     value: Option<Value>,
-) -> Result<(), ScimError> {
+) -> Result<(), RequestError> {
     run.touched.insert(AttrRef {
         schema: found.schema.id,
         name: found.attr.name,
@@ -205,7 +205,9 @@ pub(super) fn filtered(
         None => format!("{}[{filter}]", attr.name),
     };
     let Some(obj) = container(run.root, &found, kind != OpKind::Remove) else {
-        return Err(ScimError::NoTarget(format!("no value of {name} matched")));
+        return Err(RequestError::NoTarget(format!(
+            "no value of {name} matched"
+        )));
     };
     let mut items = match get_ci(obj, attr.name) {
         Some(Value::Array(items)) => items.clone(),
@@ -216,7 +218,9 @@ pub(super) fn filtered(
         .collect();
     if kind == OpKind::Remove {
         if hits.is_empty() {
-            return Err(ScimError::NoTarget(format!("no value of {name} matched")));
+            return Err(RequestError::NoTarget(format!(
+                "no value of {name} matched"
+            )));
         }
         match sub {
             Some(s) if s.required => return Err(mutability(&name, "required")),
@@ -240,7 +244,7 @@ pub(super) fn filtered(
         return Ok(());
     }
     let Some(value) = value else {
-        return Err(ScimError::InvalidSyntax(format!(
+        return Err(RequestError::InvalidSyntax(format!(
             "{} needs a value",
             kind.as_str()
         )));
@@ -262,14 +266,20 @@ pub(super) fn filtered(
         // RFC 7644 3.5.2.3: a target that does not exist is added. The filter's `eq` terms say
         // what the new element is (`phoneNumbers[type eq "work"].value` on a user with none).
         let Some(mut element) = element_from(filter) else {
-            return Err(ScimError::NoTarget(format!("no value of {name} matched")));
+            return Err(RequestError::NoTarget(format!(
+                "no value of {name} matched"
+            )));
         };
         match (sub, value) {
             (Some(s), v) => {
                 element.insert(s.name.to_owned(), v);
             }
             (None, Value::Object(given)) => element.extend(given),
-            (None, _) => return Err(ScimError::InvalidValue(format!("{name} needs an object"))),
+            (None, _) => {
+                return Err(RequestError::InvalidValue(format!(
+                    "{name} needs an object"
+                )))
+            }
         }
         items.push(coerce_one(attr, Value::Object(element), &name)?);
     } else {
@@ -297,7 +307,7 @@ pub(super) fn filtered(
         }
     }
     if items.iter().filter(|v| is_primary(v)).count() > 1 {
-        return Err(ScimError::InvalidValue(format!(
+        return Err(RequestError::InvalidValue(format!(
             "{name}: only one value may be primary"
         )));
     }

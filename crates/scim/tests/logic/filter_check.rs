@@ -7,7 +7,7 @@ use rosetta_scim::{check_filter, parse_filter, ResourceType};
 fn verdict(rt: &ResourceType, text: &str) -> Result<(), String> {
     let f = parse_filter(text).map_err(|e| format!("parse: {e}"))?;
     check_filter(rt, &f).map_err(|e| {
-        assert_eq!(e.scim_type(), Some("invalidFilter"));
+        assert_eq!(e.scim_type(), "invalidFilter");
         e.to_string()
     })
 }

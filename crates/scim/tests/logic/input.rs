@@ -2,12 +2,15 @@
 
 use rosetta_scim::input::check_input;
 use rosetta_scim::schema::{GROUP_TYPE, USER_TYPE};
-use rosetta_scim::ScimError;
+use rosetta_scim::RequestError;
 use serde_json::{json, Value};
 
 use crate::user;
 
-fn checked(rt: &'static rosetta_scim::ResourceType, mut body: Value) -> Result<Value, ScimError> {
+fn checked(
+    rt: &'static rosetta_scim::ResourceType,
+    mut body: Value,
+) -> Result<Value, RequestError> {
     check_input(rt, &mut body, None).map(|()| body)
 }
 
@@ -68,25 +71,25 @@ fn the_example_user_round_trips_less_its_read_only_attributes() {
 fn required_and_types() {
     let e = checked(&USER_TYPE, json!({"displayName": "no user name"}));
     assert!(
-        matches!(&e, Err(ScimError::InvalidValue(d)) if d.contains("userName")),
+        matches!(&e, Err(RequestError::InvalidValue(d)) if d.contains("userName")),
         "{e:?}"
     );
     let e = checked(&USER_TYPE, json!({"userName": "x", "active": "yes"}));
-    assert!(matches!(e, Err(ScimError::InvalidValue(_))), "{e:?}");
+    assert!(matches!(e, Err(RequestError::InvalidValue(_))), "{e:?}");
     let e = checked(&USER_TYPE, json!({"userName": 5}));
-    assert!(matches!(e, Err(ScimError::InvalidValue(_))), "{e:?}");
+    assert!(matches!(e, Err(RequestError::InvalidValue(_))), "{e:?}");
     let e = checked(&GROUP_TYPE, json!({"members": [{"value": "u1"}]}));
     assert!(
-        matches!(&e, Err(ScimError::InvalidValue(d)) if d.contains("displayName")),
+        matches!(&e, Err(RequestError::InvalidValue(d)) if d.contains("displayName")),
         "{e:?}"
     );
     let e = checked(
         &GROUP_TYPE,
         json!({"displayName": "g", "members": [{"display": "no id"}]}),
     );
-    assert!(matches!(e, Err(ScimError::InvalidValue(_))), "{e:?}");
+    assert!(matches!(e, Err(RequestError::InvalidValue(_))), "{e:?}");
     let e = checked(&USER_TYPE, json!(["not", "an", "object"]));
-    assert!(matches!(e, Err(ScimError::InvalidSyntax(_))), "{e:?}");
+    assert!(matches!(e, Err(RequestError::InvalidSyntax(_))), "{e:?}");
 }
 
 #[test]

@@ -66,7 +66,7 @@ pub fn try_patch(
     rt: &'static rosetta_scim::ResourceType,
     resource: &mut Value,
     body: Value,
-) -> Result<rosetta_scim::patch::PatchOutcome, rosetta_scim::ScimError> {
+) -> Result<rosetta_scim::patch::PatchOutcome, rosetta_scim::RequestError> {
     let op = rosetta_scim::PatchOp::from_json(&body)?;
     rosetta_scim::apply_patch(rt, resource, &op)
 }

@@ -157,7 +157,7 @@ fn a_member_without_value_is_invalid_value() {
     let Ok(op) = op else { panic!("did not parse") };
     let e = member_changes(&op);
     assert!(
-        matches!(e, Err(rosetta_scim::ScimError::InvalidValue(_))),
+        matches!(e, Err(rosetta_scim::RequestError::InvalidValue(_))),
         "{e:?}"
     );
 }

@@ -131,7 +131,7 @@ fn remove_without_path_is_no_target_3_5_2_2() {
     let mut u = user();
     let e = try_patch(&USER_TYPE, &mut u, ops(json!([{"op": "remove"}])));
     assert!(
-        matches!(e, Err(rosetta_scim::ScimError::NoTarget(_))),
+        matches!(e, Err(rosetta_scim::RequestError::NoTarget(_))),
         "{e:?}"
     );
 }

@@ -303,7 +303,7 @@ fn writing_the_primary_flag_it_already_has_is_accepted() {
         ])),
     );
     assert!(
-        matches!(e, Err(rosetta_scim::ScimError::Mutability(_))),
+        matches!(e, Err(rosetta_scim::RequestError::Mutability(_))),
         "{e:?}"
     );
 }

@@ -196,7 +196,7 @@ fn check(rt: &'static ResourceType, original: Value, body: &Value) -> Result<(),
         Err(e) => {
             prop_assert_eq!(&resource, &original);
             prop_assert_eq!(e.status(), 400);
-            prop_assert!(e.scim_type().is_some());
+            prop_assert!(!e.scim_type().is_empty());
         }
         Ok(outcome) => {
             prop_assert_eq!(&outcome.touched, &op.touched(rt));
