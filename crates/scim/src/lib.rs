@@ -2,11 +2,20 @@
 
 mod auth;
 mod convert;
+pub mod discovery;
 mod errors;
 pub mod filter;
+mod filter_check;
 mod http;
+pub mod input;
+mod json;
+pub mod matcher;
 mod openapi;
+pub mod patch;
 pub mod path;
+pub mod project;
+pub mod request_error;
+pub mod schema;
 mod users;
 pub mod wire;
 
@@ -19,7 +28,12 @@ pub use filter::{
     parse_filter, parse_filter_with, AttrPath, CompareOp, Filter, FilterError, Limits, PathError,
     SyntaxError, Value,
 };
+pub use filter_check::check_filter;
+pub use patch::{apply_patch, member_changes, PatchOp};
 pub use path::{parse_path, parse_path_with, PatchPath};
+pub use project::Projection;
+pub use request_error::RequestError;
+pub use schema::ResourceType;
 
 /// Every route this dialect serves, relative to its prefix (`/scim/v2`).
 pub const ROUTES: &[Route] = &[
