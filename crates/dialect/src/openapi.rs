@@ -34,6 +34,8 @@ pub struct Api {
     schemas: Vec<(String, RefOr<Schema>)>,
     schemes: Vec<(&'static str, SecurityScheme)>,
     paths: Paths,
+    /// The media type of every answer's body (`application/json` unless told).
+    media: &'static str,
 }
 
 impl Api {
@@ -46,6 +48,7 @@ impl Api {
             schemas: Vec::new(),
             schemes: Vec::new(),
             paths: Paths::new(),
+            media: "application/json",
         };
         api.add_schema::<E>();
         api
@@ -72,9 +75,16 @@ impl Api {
         self
     }
 
+    /// Every answer (success or refusal) is `media`, not `application/json` (SCIM answers
+    /// `application/scim+json`). Call before adding operations.
+    pub fn answers_as(mut self, media: &'static str) -> Self {
+        self.media = media;
+        self
+    }
+
     /// Adds one operation (each route of the table needs exactly one).
     pub fn op(mut self, op: Op) -> Self {
-        let operation = op.build(&self.error);
+        let operation = op.build(&self.error, self.media);
         self.paths
             .add_path_operation(op.path, vec![op.method], operation);
         self
@@ -215,7 +225,7 @@ impl Op {
         self
     }
 
-    fn build(&self, error: &str) -> Operation {
+    fn build(&self, error: &str, media: &str) -> Operation {
         let error = self.error.as_deref().unwrap_or(error);
         let mut op = OperationBuilder::new()
             .summary(Some(self.summary))
@@ -260,7 +270,7 @@ impl Op {
             let mut response = ResponseBuilder::new().description(*description);
             if let Some(schema) = schema {
                 response = response.content(
-                    "application/json",
+                    media,
                     ContentBuilder::new().schema(Some(schema.clone())).build(),
                 );
             }
@@ -280,7 +290,7 @@ impl Op {
                 ResponseBuilder::new()
                     .description(reason)
                     .content(
-                        "application/json",
+                        media,
                         ContentBuilder::new()
                             .schema(Some(RefOr::Ref(Ref::from_schema_name(error))))
                             .build(),

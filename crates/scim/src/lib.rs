@@ -1,12 +1,73 @@
-//! The SCIM 2.0 dialect (RFC 7643, RFC 7644). For now: its two grammars, the `filter` of
-//! queries and the `path` of PATCH operations, as typed trees with errors that carry their
-//! SCIM `scimType`. No HTTP and no directory access yet; see README.md.
+#![doc = include_str!("../README.md")]
 
+mod auth;
+mod convert;
+pub mod discovery;
+mod errors;
 pub mod filter;
+mod filter_check;
+mod http;
+pub mod input;
+mod json;
+pub mod matcher;
+mod openapi;
+pub mod patch;
 pub mod path;
+pub mod project;
+pub mod request_error;
+pub mod schema;
+mod users;
+pub mod wire;
 
+use actix_web::http::Method;
+use rosetta_dialect::{render, AppData, Dialect, OtherMethods, Route};
+
+pub use auth::ScimCaller;
+pub use errors::{ScimError, ScimType};
 pub use filter::{
     parse_filter, parse_filter_with, AttrPath, CompareOp, Filter, FilterError, Limits, PathError,
     SyntaxError, Value,
 };
+pub use filter_check::check_filter;
+pub use patch::{apply_patch, member_changes, PatchOp};
 pub use path::{parse_path, parse_path_with, PatchPath};
+pub use project::Projection;
+pub use request_error::RequestError;
+pub use schema::ResourceType;
+
+/// Every route this dialect serves, relative to its prefix (`/scim/v2`).
+pub const ROUTES: &[Route] = &[
+    Route::new(Method::POST, "/Users", |r| r.to(users::create_user)),
+    Route::new(Method::GET, "/Users/{id}", |r| r.to(users::get_user)),
+    Route::new(Method::PUT, "/Users/{id}", |r| r.to(users::replace_user)),
+    Route::new(Method::DELETE, "/Users/{id}", |r| r.to(users::delete_user)),
+];
+
+/// What a path answers to a method it does not serve: a SCIM Error with `Allow`.
+const OTHER_METHODS: &[OtherMethods] = &[
+    OtherMethods::new("/Users", |r| r.to(other::users)),
+    OtherMethods::new("/Users/{id}", |r| r.to(other::user)),
+];
+
+mod other {
+    //! 405s in the SCIM Error shape, listing what the path serves.
+    use crate::errors::ScimError;
+
+    pub async fn users() -> Result<(), ScimError> {
+        Err(ScimError::method_not_allowed("GET, POST"))
+    }
+
+    pub async fn user() -> Result<(), ScimError> {
+        Err(ScimError::method_not_allowed("GET, PUT, PATCH, DELETE"))
+    }
+}
+
+pub const DIALECT: Dialect = Dialect {
+    name: "scim",
+    default_prefix: "/scim/v2",
+    routes: ROUTES,
+    other_methods: OTHER_METHODS,
+    render: render::<ScimError>,
+    state: AppData::none,
+    openapi: openapi::document,
+};

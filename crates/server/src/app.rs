@@ -23,6 +23,7 @@ pub const DIALECTS: &[Dialect] = &[
     rosetta_usr::DIALECT,
     rosetta_keaz::DIALECT,
     rosetta_v2::DIALECT,
+    rosetta_scim::DIALECT,
 ];
 
 const OPS_ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics", crate::openapi::PATH];
@@ -70,7 +71,7 @@ pub fn resolve_mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
     for name in config.dialects.keys() {
         if !DIALECTS.iter().any(|d| d.name == name) {
             return Err(StartError::Config(format!(
-                "bad config: unknown dialect '{name}' (known: kashflow, usr, keaz, v2)"
+                "bad config: unknown dialect '{name}' (known: kashflow, usr, keaz, v2, scim)"
             )));
         }
     }

@@ -233,7 +233,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }) => {
             if !app::DIALECTS.iter().any(|d| d.name == dialect) {
                 return Err(format!(
-                    "unknown dialect '{dialect}' (known: kashflow, usr, keaz, v2)"
+                    "unknown dialect '{dialect}' (known: kashflow, usr, keaz, v2, scim)"
                 ));
             }
             let (dir, _db) = open(&config).await?;

@@ -1,0 +1,58 @@
+//! The OpenAPI document of this dialect, one operation per route of `ROUTES` (the server's
+//! drift test holds them together).
+
+use actix_web::http::Method;
+use rosetta_dialect::openapi::utoipa::openapi::security::{
+    HttpAuthScheme, HttpBuilder, SecurityScheme,
+};
+use rosetta_dialect::openapi::utoipa::openapi::OpenApi;
+use rosetta_dialect::openapi::{schema_ref, Api, Op};
+
+use crate::wire::{ErrorBody, ListResponse, SearchRequest, UserIn, UserOut, SCIM_JSON};
+
+const BEARER: &[&str] = &["Bearer"];
+/// The media types a body may say it is (none at all is read as JSON too).
+const JSON: &[&str] = &[SCIM_JSON, "application/json"];
+
+pub fn document() -> OpenApi {
+    Api::new::<ErrorBody>(
+        "scim",
+        "SCIM 2.0 (RFC 7643, RFC 7644): Users, Groups, discovery.",
+    )
+    .answers_as(SCIM_JSON)
+    .security_scheme(
+        "Bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "a scim credential (`rosetta credential create --dialect scim`)",
+                ))
+                .build(),
+        ),
+    )
+    .schema::<UserIn>()
+    .schema::<UserOut>()
+    .schema::<ListResponse>()
+    .schema::<SearchRequest>()
+    .op(Op::new(Method::POST, "/Users", "Create a User")
+        .auth(BEARER)
+        .body(schema_ref::<UserIn>(), true, JSON)
+        .answer(201, "The User created", Some(schema_ref::<UserOut>()))
+        .refusals(&[400, 401, 403, 409, 413, 415]))
+    .op(Op::new(Method::GET, "/Users/{id}", "Read a User")
+        .auth(BEARER)
+        .answer(200, "The User", Some(schema_ref::<UserOut>()))
+        .answer(304, "Not modified (If-None-Match)", None)
+        .refusals(&[400, 401, 404]))
+    .op(Op::new(Method::PUT, "/Users/{id}", "Replace a User")
+        .auth(BEARER)
+        .body(schema_ref::<UserIn>(), true, JSON)
+        .answer(200, "The User as replaced", Some(schema_ref::<UserOut>()))
+        .refusals(&[400, 401, 403, 404, 409, 412, 413, 415]))
+    .op(Op::new(Method::DELETE, "/Users/{id}", "Delete a User")
+        .auth(BEARER)
+        .answer(204, "The User was deleted", None)
+        .refusals(&[401, 403, 404, 412]))
+    .build()
+}

@@ -1,0 +1,8 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The SCIM dialect over HTTP, served from its own route table over a real database (SQLite
+//! and PostgreSQL), one module per route group; snapshots are in `snapshots/`, named as the
+//! tests name them.
+
+mod errors;
+mod support;
+mod users;
