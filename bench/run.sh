@@ -21,6 +21,9 @@
 #   BENCH_OUT=docs/performance.md
 #   BENCH_SMOKE=auto           1: mark the report as a smoke run (auto: when BENCH_USERS < 1M)
 #   BENCH_WORK=(temp dir)      databases, logs and raw wrk output are kept there
+#   BENCH_ONLY=(all)           run only these scenarios (names as in the report, space
+#                              separated, e.g. "baseline scim_get scim_filter"); the others are
+#                              left out of the report
 #   BENCH_SCIM_REFERENCE=1     also measure the reference SCIM server scim2-server (pip, its own
 #                              venv), loaded with the first backend's users, same scenarios
 #   BENCH_SCIM_REFERENCE_USERS=(all)   load only the first N of them into scim2-server (it
@@ -45,6 +48,7 @@ OUT=${BENCH_OUT:-docs/performance.md}
 SMOKE=${BENCH_SMOKE:-auto}
 TIMEOUT=30s
 BASE="http://127.0.0.1:$PORT"
+ONLY=${BENCH_ONLY:-}
 SCIM_REFERENCE=${BENCH_SCIM_REFERENCE:-1}
 REFERENCE_USERS=${BENCH_SCIM_REFERENCE_USERS:-0}
 SCIM_VENV=${BENCH_SCIM_VENV:-$HOME/.cache/rosetta/scim-venv}
@@ -166,9 +170,13 @@ run_wrk() {
   fi
 }
 
+# Whether a scenario is to be run (BENCH_ONLY).
+wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
 # Runs a scenario only when its probe answers 2xx; 404 is "not available" on this build.
 scenario() { # name probe-status duration connections script [VAR=value...]
   local name=$1 status=$2
+  wanted "$name" || return 0
   shift 2
   case "$status" in
     2??) run_wrk "$name" "$@" ;;
@@ -375,7 +383,9 @@ bench_backend() {
   settle
   scenario mixed "$kf_get" "$MIXED_DURATION" "$CONNECTIONS" mixed.lua \
     KF_TOKEN="$kf_token" MIX_ID_MIN="$mix_min" MIX_ID_MAX="$last_id"
-  if [ "${kf_get:0:1}" = 2 ]; then
+  if ! wanted login_flood; then
+    :
+  elif [ "${kf_get:0:1}" = 2 ]; then
     log "$BACKEND: login flood ($FLOOD_CONNECTIONS connections) with kashflow GET beside it"
     run_wrk login_flood "$DURATION" "$FLOOD_CONNECTIONS" login_flood.lua \
       LOGIN_USERS_FILE="$BDIR/login_users.txt" PASSWORD="$password" MEMORABLE_WORD="$word" &
@@ -417,7 +427,11 @@ fi
 command_line="BENCH_USERS=$USERS BENCH_DURATION=$DURATION BENCH_MIXED_DURATION=$MIXED_DURATION"
 command_line+=" BENCH_THREADS=$THREADS BENCH_CONNECTIONS=$CONNECTIONS"
 command_line+=" BENCH_FLOOD_CONNECTIONS=$FLOOD_CONNECTIONS BENCH_BCRYPT_COST=$COST"
-command_line+=" BENCH_BACKENDS=\"$BACKENDS\" bench/run.sh"
+command_line+=" BENCH_BACKENDS=\"$BACKENDS\""
+[ -n "$ONLY" ] && command_line+=" BENCH_ONLY=\"$ONLY\""
+[ "$SCIM_REFERENCE" = 1 ] || command_line+=" BENCH_SCIM_REFERENCE=0"
+[ "$REFERENCE_USERS" -gt 0 ] 2>/dev/null && command_line+=" BENCH_SCIM_REFERENCE_USERS=$REFERENCE_USERS"
+command_line+=" bench/run.sh"
 cores=$(nproc)
 cpu=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1)
 mem=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
