@@ -3,6 +3,9 @@
 //! and PostgreSQL), one module per route group; snapshots are in `snapshots/`, named as the
 //! tests name them.
 
+mod discovery;
 mod errors;
+mod patch;
+mod projection;
 mod support;
 mod users;
