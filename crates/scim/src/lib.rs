@@ -9,6 +9,7 @@ mod filter_check;
 mod http;
 pub mod input;
 mod json;
+mod list;
 pub mod matcher;
 mod openapi;
 pub mod patch;
@@ -39,7 +40,10 @@ pub use schema::ResourceType;
 
 /// Every route this dialect serves, relative to its prefix (`/scim/v2`).
 pub const ROUTES: &[Route] = &[
+    Route::new(Method::GET, "/Users", |r| r.to(list::list_users)),
     Route::new(Method::POST, "/Users", |r| r.to(users::create_user)),
+    // Before `/Users/{id}`, so `.search` is never taken for an id.
+    Route::new(Method::POST, "/Users/.search", |r| r.to(list::search_users)),
     Route::new(Method::GET, "/Users/{id}", |r| r.to(users::get_user)),
     Route::new(Method::PUT, "/Users/{id}", |r| r.to(users::replace_user)),
     Route::new(Method::PATCH, "/Users/{id}", |r| r.to(users::patch_user)),
@@ -63,6 +67,7 @@ pub const ROUTES: &[Route] = &[
 /// What a path answers to a method it does not serve: a SCIM Error with `Allow`.
 const OTHER_METHODS: &[OtherMethods] = &[
     OtherMethods::new("/Users", |r| r.to(other::users)),
+    OtherMethods::new("/Users/.search", |r| r.to(other::search)),
     OtherMethods::new("/Users/{id}", |r| r.to(other::user)),
     OtherMethods::new("/ServiceProviderConfig", |r| r.to(service::only_get)),
     OtherMethods::new("/ResourceTypes", |r| r.to(service::only_get)),
@@ -78,6 +83,10 @@ mod other {
 
     pub async fn users() -> Result<(), ScimError> {
         Err(ScimError::method_not_allowed("GET, POST"))
+    }
+
+    pub async fn search() -> Result<(), ScimError> {
+        Err(ScimError::method_not_allowed("POST"))
     }
 
     pub async fn user() -> Result<(), ScimError> {

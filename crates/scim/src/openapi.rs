@@ -8,7 +8,7 @@ use rosetta_dialect::openapi::utoipa::openapi::security::{
 };
 use rosetta_dialect::openapi::utoipa::openapi::OpenApi;
 use rosetta_dialect::openapi::utoipa::openapi::RefOr;
-use rosetta_dialect::openapi::{schema_ref, Api, Op};
+use rosetta_dialect::openapi::{schema_ref, string, Api, Op};
 
 use crate::wire::{ErrorBody, ListResponse, PatchOpIn, SearchRequest, UserIn, UserOut, SCIM_JSON};
 
@@ -38,11 +38,37 @@ pub fn document() -> OpenApi {
     .schema::<ListResponse>()
     .schema::<SearchRequest>()
     .schema::<PatchOpIn>()
+    .op(Op::new(Method::GET, "/Users", "Query Users")
+        .auth(BEARER)
+        .query("filter", string())
+        .query("startIndex", string())
+        .query("count", string())
+        .query("attributes", string())
+        .query("excludedAttributes", string())
+        .answer(
+            200,
+            "A ListResponse of Users",
+            Some(schema_ref::<ListResponse>()),
+        )
+        .refusals(&[400, 401]))
     .op(Op::new(Method::POST, "/Users", "Create a User")
         .auth(BEARER)
         .body(schema_ref::<UserIn>(), true, JSON)
         .answer(201, "The User created", Some(schema_ref::<UserOut>()))
         .refusals(&[400, 401, 403, 409, 413, 415]))
+    .op(Op::new(
+        Method::POST,
+        "/Users/.search",
+        "Query Users (SearchRequest)",
+    )
+    .auth(BEARER)
+    .body(schema_ref::<SearchRequest>(), true, JSON)
+    .answer(
+        200,
+        "A ListResponse of Users",
+        Some(schema_ref::<ListResponse>()),
+    )
+    .refusals(&[400, 401, 413, 415]))
     .op(Op::new(Method::GET, "/Users/{id}", "Read a User")
         .auth(BEARER)
         .answer(200, "The User", Some(schema_ref::<UserOut>()))

@@ -5,6 +5,7 @@
 
 mod discovery;
 mod errors;
+mod list;
 mod patch;
 mod projection;
 mod support;
