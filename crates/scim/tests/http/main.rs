@@ -8,5 +8,6 @@ mod errors;
 mod list;
 mod patch;
 mod projection;
+mod provisioning;
 mod support;
 mod users;
