@@ -7,7 +7,9 @@ use rosetta_core::{CoreError, Field, Problem, UniqueField};
 use rosetta_dialect::{wording, BodyError, DialectError};
 
 use crate::filter::{FilterError, PathError};
-use crate::wire::{ErrorBody, ERROR_SCHEMA, SCIM_JSON};
+use crate::request_error::RequestError;
+use crate::schema::urn;
+use crate::wire::{ErrorBody, SCIM_JSON};
 
 /// The `scimType` values of RFC 7644 table 9.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,15 +160,40 @@ impl From<BodyError> for ScimError {
     }
 }
 
+/// What the schema logic found wrong with a request: always a 400 with its `scimType`.
+impl From<RequestError> for ScimError {
+    fn from(e: RequestError) -> Self {
+        let (scim_type, detail) = match e {
+            RequestError::InvalidSyntax(d) => (ScimType::InvalidSyntax, d),
+            RequestError::InvalidPath(d) => (ScimType::InvalidPath, d),
+            RequestError::InvalidFilter(d) => (ScimType::InvalidFilter, d),
+            RequestError::InvalidValue(d) => (ScimType::InvalidValue, d),
+            RequestError::NoTarget(d) => (ScimType::NoTarget, d),
+            RequestError::Mutability(d) => (ScimType::Mutability, d),
+        };
+        Self::bad(scim_type, capitalised(&detail))
+    }
+}
+
 impl From<FilterError> for ScimError {
     fn from(e: FilterError) -> Self {
-        Self::bad(ScimType::InvalidFilter, e.to_string())
+        RequestError::from(e).into()
     }
 }
 
 impl From<PathError> for ScimError {
     fn from(e: PathError) -> Self {
-        Self::bad(ScimType::InvalidPath, e.to_string())
+        RequestError::from(e).into()
+    }
+}
+
+/// A detail as a sentence: capital first letter, full stop.
+fn capitalised(text: &str) -> String {
+    let text = text.trim_end_matches('.');
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
+        None => "The request is invalid.".into(),
     }
 }
 
@@ -231,15 +258,11 @@ impl From<CoreError> for ScimError {
             // Only a write with an If-Match version can fail this way (without one the core
             // retries), so it is the RFC's precondition failure.
             CoreError::VersionConflict { .. } => Self::precondition_failed(),
-            CoreError::Forbidden(why) => {
-                let clause = wording::refusal(why);
-                let mut chars = clause.chars();
-                let detail = match chars.next() {
-                    Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
-                    None => "Refused.".into(),
-                };
-                Self::new(StatusCode::FORBIDDEN, None, detail)
-            }
+            CoreError::Forbidden(why) => Self::new(
+                StatusCode::FORBIDDEN,
+                None,
+                capitalised(wording::refusal(why)),
+            ),
             // A missing token never reaches the core: `auth.rs` answers that itself.
             CoreError::Unauthorized | CoreError::Locked => {
                 Self::unauthorized("The bearer token is not valid.")
@@ -275,7 +298,7 @@ impl ResponseError for ScimError {
             res.insert_header((header::ALLOW, allow));
         }
         let body = ErrorBody {
-            schemas: [ERROR_SCHEMA],
+            schemas: [urn::ERROR],
             status: self.status.as_u16().to_string(),
             scim_type: self.scim_type.map(ScimType::as_str),
             detail: self.detail.clone(),

@@ -9,13 +9,16 @@ mod filter_check;
 mod http;
 pub mod input;
 mod json;
+mod list;
 pub mod matcher;
 mod openapi;
 pub mod patch;
 pub mod path;
 pub mod project;
+mod query;
 pub mod request_error;
 pub mod schema;
+mod service;
 mod users;
 pub mod wire;
 
@@ -37,16 +40,41 @@ pub use schema::ResourceType;
 
 /// Every route this dialect serves, relative to its prefix (`/scim/v2`).
 pub const ROUTES: &[Route] = &[
+    Route::new(Method::GET, "/Users", |r| r.to(list::list_users)),
     Route::new(Method::POST, "/Users", |r| r.to(users::create_user)),
+    // Before `/Users/{id}`, so `.search` is never taken for an id.
+    Route::new(Method::POST, "/Users/.search", |r| r.to(list::search_users)),
     Route::new(Method::GET, "/Users/{id}", |r| r.to(users::get_user)),
     Route::new(Method::PUT, "/Users/{id}", |r| r.to(users::replace_user)),
+    Route::new(Method::PATCH, "/Users/{id}", |r| r.to(users::patch_user)),
     Route::new(Method::DELETE, "/Users/{id}", |r| r.to(users::delete_user)),
+    Route::new(Method::GET, "/ServiceProviderConfig", |r| {
+        r.to(service::service_provider_config)
+    }),
+    Route::new(Method::GET, "/ResourceTypes", |r| {
+        r.to(service::resource_types)
+    }),
+    Route::new(Method::GET, "/ResourceTypes/{name}", |r| {
+        r.to(service::resource_type)
+    }),
+    Route::new(Method::GET, "/Schemas", |r| r.to(service::schemas)),
+    Route::new(Method::GET, "/Schemas/{urn}", |r| r.to(service::schema)),
+    // Last: any other one-segment path is a SCIM 404 (what scim2-tester checks), not the
+    // gateway's plain one.
+    Route::new(Method::GET, "/{unknown}", |r| r.to(service::no_endpoint)),
 ];
 
 /// What a path answers to a method it does not serve: a SCIM Error with `Allow`.
 const OTHER_METHODS: &[OtherMethods] = &[
     OtherMethods::new("/Users", |r| r.to(other::users)),
+    OtherMethods::new("/Users/.search", |r| r.to(other::search)),
     OtherMethods::new("/Users/{id}", |r| r.to(other::user)),
+    OtherMethods::new("/ServiceProviderConfig", |r| r.to(service::only_get)),
+    OtherMethods::new("/ResourceTypes", |r| r.to(service::only_get)),
+    OtherMethods::new("/ResourceTypes/{name}", |r| r.to(service::only_get)),
+    OtherMethods::new("/Schemas", |r| r.to(service::only_get)),
+    OtherMethods::new("/Schemas/{urn}", |r| r.to(service::only_get)),
+    OtherMethods::new("/{unknown}", |r| r.to(service::no_endpoint)),
 ];
 
 mod other {
@@ -55,6 +83,10 @@ mod other {
 
     pub async fn users() -> Result<(), ScimError> {
         Err(ScimError::method_not_allowed("GET, POST"))
+    }
+
+    pub async fn search() -> Result<(), ScimError> {
+        Err(ScimError::method_not_allowed("POST"))
     }
 
     pub async fn user() -> Result<(), ScimError> {

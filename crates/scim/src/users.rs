@@ -15,6 +15,10 @@ use crate::auth::ScimCaller;
 use crate::convert::{self, etag, Context};
 use crate::errors::ScimError;
 use crate::http::{base_url, check_if_match, has_if_match, not_modified, read_object, ScimReply};
+use crate::input::check_input;
+use crate::patch::{apply_patch, PatchOp};
+use crate::query::projected;
+use crate::schema::USER_TYPE;
 
 type Answer = Result<ScimReply, ScimError>;
 
@@ -68,7 +72,23 @@ pub async fn get_user(
         return Ok(ScimReply::not_modified(tag));
     }
     let cx = context(&req, USER, &dir, &actor).await?;
-    Ok(ScimReply::resource(user_json(&user, &cx)?, tag))
+    let body = projected(&req, &USER_TYPE, &user_json(&user, &cx)?)?;
+    Ok(ScimReply::resource(body, tag))
+}
+
+/// A written User checked by the schema (`current`: the resource a PUT replaces), then read.
+fn written(
+    body: serde_json::Map<String, Value>,
+    current: Option<&Value>,
+) -> Result<crate::wire::UserIn, ScimError> {
+    let mut body = Value::Object(body);
+    check_input(&USER_TYPE, &mut body, current)?;
+    match body {
+        Value::Object(map) => convert::user_in(map),
+        _ => Err(ScimError::invalid_syntax(
+            "The request body must be a JSON object.",
+        )),
+    }
 }
 
 pub async fn create_user(
@@ -78,7 +98,7 @@ pub async fn create_user(
     dir: Data<Directory>,
     limits: Data<Limits>,
 ) -> Answer {
-    let body = convert::user_in(read_object(&req, payload, &limits).await?)?;
+    let body = written(read_object(&req, payload, &limits).await?, None)?;
     let new = convert::new_user(body)?;
     let user = dir
         .create_user(
@@ -90,7 +110,7 @@ pub async fn create_user(
         )
         .await?;
     let cx = context(&req, USERS, &dir, &actor).await?;
-    let body = user_json(&user, &cx)?;
+    let body = projected(&req, &USER_TYPE, &user_json(&user, &cx)?)?;
     let location = format!("{}/Users/{}", cx.base, user.uuid);
     Ok(ScimReply::created(body, etag(user.version), location))
 }
@@ -105,7 +125,11 @@ pub async fn replace_user(
 ) -> Answer {
     let current = find(&dir, &actor, &id).await?;
     check_if_match(&req, &etag(current.version))?;
-    let body = convert::user_in(read_object(&req, payload, &limits).await?)?;
+    let cx = context(&req, USER, &dir, &actor).await?;
+    let body = written(
+        read_object(&req, payload, &limits).await?,
+        Some(&user_json(&current, &cx)?),
+    )?;
     let patch = convert::replace(body, &current)?;
     let user = dir
         .update_user(
@@ -118,11 +142,54 @@ pub async fn replace_user(
             },
         )
         .await?;
+    let body = projected(&req, &USER_TYPE, &user_json(&user, &cx)?)?;
+    Ok(ScimReply::resource(body, etag(user.version)))
+}
+
+/// PATCH: the user as SCIM shows it, the operations applied to that (all or nothing), and the
+/// result written as a replace of the version read, in one write with one audit row. A race
+/// with another write reads again (unless If-Match pinned the version: then 412).
+pub async fn patch_user(
+    Admin(ScimCaller(actor)): Admin<ScimCaller>,
+    id: Path<String>,
+    req: HttpRequest,
+    payload: Payload,
+    dir: Data<Directory>,
+    limits: Data<Limits>,
+) -> Answer {
+    let body = Value::Object(read_object(&req, payload, &limits).await?);
+    let op = PatchOp::from_json(&body)?;
     let cx = context(&req, USER, &dir, &actor).await?;
-    Ok(ScimReply::resource(
-        user_json(&user, &cx)?,
-        etag(user.version),
-    ))
+    let pinned = has_if_match(&req);
+    let mut attempts = 0;
+    let user = loop {
+        attempts += 1;
+        let current = find(&dir, &actor, &id).await?;
+        check_if_match(&req, &etag(current.version))?;
+        let mut resource = user_json(&current, &cx)?;
+        if !apply_patch(&USER_TYPE, &mut resource, &op)?.changed {
+            break current;
+        }
+        let patched = match resource {
+            Value::Object(map) => convert::user_in(map)?,
+            _ => return Err(ScimError::internal()),
+        };
+        let patch = convert::replace(patched, &current)?;
+        let request = UpdateUserRequest {
+            id: current.id,
+            patch,
+            expected_version: Some(current.version),
+        };
+        match dir.update_user(&actor, request).await {
+            Ok(user) => break user,
+            Err(rosetta_core::CoreError::VersionConflict { .. }) if !pinned && attempts < 3 => {
+                continue
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let body = projected(&req, &USER_TYPE, &user_json(&user, &cx)?)?;
+    Ok(ScimReply::resource(body, etag(user.version)))
 }
 
 pub async fn delete_user(

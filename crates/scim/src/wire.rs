@@ -4,16 +4,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::schema::urn;
+
 /// The media type of every answer; requests may also say `application/json`.
 pub const SCIM_JSON: &str = "application/scim+json";
-
-pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-pub const ENTERPRISE_SCHEMA: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-pub const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-pub const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-pub const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
-pub const SEARCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
-pub const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// The SCIM Error of RFC 7644 section 3.12.
 #[derive(Debug, Serialize, ToSchema)]
@@ -74,7 +68,6 @@ pub struct RoleOut {
     pub value: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
-    pub primary: bool,
 }
 
 /// An entitlement: a perm name.
@@ -174,7 +167,7 @@ pub const USER_MEMBERS: &[&str] = &[
     "password",
     "roles",
     "entitlements",
-    ENTERPRISE_SCHEMA,
+    urn::ENTERPRISE_USER,
 ];
 
 /// A page of a query (RFC 7644 section 3.4.2).
@@ -218,3 +211,19 @@ pub const SEARCH_MEMBERS: &[&str] = &[
     "startIndex",
     "count",
 ];
+
+/// A PatchOp body (RFC 7644 section 3.5.2), for the document; `patch::PatchOp` reads it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PatchOpIn {
+    pub schemas: Vec<String>,
+    #[serde(rename = "Operations")]
+    pub operations: Vec<PatchOperationIn>,
+}
+
+/// One operation: `op` is `add`, `replace` or `remove` in any letter case.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PatchOperationIn {
+    pub op: String,
+    pub path: Option<String>,
+    pub value: Option<Value>,
+}

@@ -545,7 +545,7 @@ mod tests {
     fn every_real_dialect_mounts_by_default_without_collisions() {
         let mounts = resolve_mounts(&Config::default()).unwrap();
         let names: Vec<_> = mounts.iter().map(|m| m.dialect.name).collect();
-        assert_eq!(names, vec!["kashflow", "usr", "keaz", "v2"]);
+        assert_eq!(names, vec!["kashflow", "usr", "keaz", "v2", "scim"]);
         let mut config = Config::default();
         config.dialects.insert(
             "keaz".into(),
@@ -571,6 +571,6 @@ mod tests {
             .iter()
             .map(|m| m.dialect.name)
             .collect();
-        assert_eq!(names, vec!["kashflow", "usr", "v2"]);
+        assert_eq!(names, vec!["kashflow", "usr", "v2", "scim"]);
     }
 }

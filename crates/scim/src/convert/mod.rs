@@ -7,4 +7,4 @@ mod values;
 
 pub use user_in::{new_user, replace, user_in};
 pub use user_out::{etag, user_out, Context};
-pub use values::parse_object;
+pub use values::{canonical_keys as canonical_object, parse_object};

@@ -100,7 +100,7 @@ fn read(body: UserIn) -> Result<Written, ScimError> {
         }
     }
     let mut ext = enterprise
-        .map(|v| object(crate::wire::ENTERPRISE_SCHEMA, v, ENTERPRISE_MEMBERS))
+        .map(|v| object(crate::schema::urn::ENTERPRISE_USER, v, ENTERPRISE_MEMBERS))
         .transpose()?
         .flatten()
         .unwrap_or_default();

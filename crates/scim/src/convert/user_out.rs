@@ -3,9 +3,9 @@
 use chrono::SecondsFormat;
 use rosetta_core::{Names, Profile, Role, Status, Timestamp, User};
 
+use crate::schema::urn;
 use crate::wire::{
     EmailOut, EnterpriseOut, Meta, NameOut, PhoneOut, RefOut, RoleOut, UserOut, ValueOut,
-    ENTERPRISE_SCHEMA, USER_SCHEMA,
 };
 
 /// What an answer needs beside the user: where the dialect is mounted, as an absolute URL
@@ -70,9 +70,9 @@ pub fn user_out(user: &User, cx: &Context) -> UserOut {
         employee_number: employee_id.clone(),
         cost_center: cost_centre_id.clone(),
     });
-    let mut schemas = vec![USER_SCHEMA];
+    let mut schemas = vec![urn::USER];
     if enterprise.is_some() {
-        schemas.push(ENTERPRISE_SCHEMA);
+        schemas.push(urn::ENTERPRISE_USER);
     }
     let base = &cx.base;
     UserOut {
@@ -106,7 +106,6 @@ pub fn user_out(user: &User, cx: &Context) -> UserOut {
                 .iter()
                 .find(|r| r.number == *role_number)
                 .map(|r| r.name.clone()),
-            primary: true,
         }],
         entitlements: perms
             .iter()
@@ -118,7 +117,7 @@ pub fn user_out(user: &User, cx: &Context) -> UserOut {
                 value: g.to_string(),
                 display: None,
                 reference: format!("{base}/Groups/{g}"),
-                kind: Some("direct"),
+                kind: None,
             })
             .collect(),
         enterprise,

@@ -3,6 +3,11 @@
 //! and PostgreSQL), one module per route group; snapshots are in `snapshots/`, named as the
 //! tests name them.
 
+mod discovery;
 mod errors;
+mod list;
+mod patch;
+mod projection;
+mod provisioning;
 mod support;
 mod users;

@@ -67,7 +67,6 @@ impl<'a> Scim<'a> {
         self.send(Method::PUT, path, &[], Some(body)).await
     }
 
-    #[allow(dead_code)]
     pub async fn patch(&self, path: &str, body: &Value) -> Resp {
         self.send(Method::PATCH, path, &[], Some(body)).await
     }

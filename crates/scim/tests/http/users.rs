@@ -130,7 +130,7 @@ async fn replace_changes_and_clears(backend: Backend) {
         "name": {"givenname": "Ada", "familyName": "King"},
         "emails": [{"value": "ada.king@example.com", "primary": true}],
         "active": "False",
-        "roles": [{"value": 2}],
+        "roles": [{"value": "2"}],
         "entitlements": [{"value": "fleet"}]
     });
     let r = scim.put(&format!("/Users/{id}"), &body).await;
