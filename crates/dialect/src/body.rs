@@ -1,5 +1,6 @@
 //! Request bodies: read within a limit and a time, and what they say they are.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -185,6 +186,67 @@ pub fn strip_bom(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
+/// The `charset` parameter of a request's Content-Type, lower case, if there is one.
+pub fn charset(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    value.split(';').skip(1).find_map(|p| {
+        let (name, v) = p.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"').to_ascii_lowercase())
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Utf16 {
+    Le,
+    Be,
+}
+
+/// Which UTF-16, if the body is UTF-16: by its byte-order mark; else by a `charset` of
+/// `utf-16` (little-endian, what .NET's `Encoding.Unicode` writes without a BOM), `utf-16le`
+/// or `utf-16be`; else by a first character that is ASCII in UTF-16 (`<` or `{` and a zero
+/// byte: XML 1.0 appendix F; UTF-8 text has no zero bytes there).
+fn utf16(body: &[u8], charset: Option<&str>) -> Option<(Utf16, usize)> {
+    match body {
+        [0xFF, 0xFE, ..] => return Some((Utf16::Le, 2)),
+        [0xFE, 0xFF, ..] => return Some((Utf16::Be, 2)),
+        _ => {}
+    }
+    match charset {
+        Some("utf-16" | "utf-16le" | "unicode") => return Some((Utf16::Le, 0)),
+        Some("utf-16be") => return Some((Utf16::Be, 0)),
+        _ => {}
+    }
+    match body {
+        [a, 0, ..] if *a != 0 => Some((Utf16::Le, 0)),
+        [0, b, ..] if *b != 0 => Some((Utf16::Be, 0)),
+        _ => None,
+    }
+}
+
+/// A body as UTF-8 text for the readers (XML and JSON), which read UTF-8 only: UTF-16 (with or
+/// without a byte-order mark, see [`utf16`]) is decoded, a UTF-8 byte-order mark is taken off,
+/// anything else is handed on as it is (the reader checks that it is UTF-8). `None`: UTF-16
+/// that does not decode (an odd length, a lone surrogate).
+pub fn utf8_body<'a>(body: &'a [u8], charset: Option<&str>) -> Option<Cow<'a, [u8]>> {
+    let Some((order, bom)) = utf16(body, charset) else {
+        return Some(Cow::Borrowed(strip_bom(body)));
+    };
+    let units = &body[bom..];
+    if units.len() % 2 != 0 {
+        return None;
+    }
+    let units = units.chunks_exact(2).map(|p| match order {
+        Utf16::Le => u16::from_le_bytes([p[0], p[1]]),
+        Utf16::Be => u16::from_be_bytes([p[0], p[1]]),
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
+        .map(|s| Cow::Owned(s.into_bytes()))
+}
+
 /// Whether a body holds nothing but ASCII whitespace (several dialects read that as "no body").
 pub fn is_blank(body: &[u8]) -> bool {
     body.iter().all(u8::is_ascii_whitespace)
@@ -219,6 +281,52 @@ mod tests {
         assert_eq!(strip_bom(b"\xEF\xBB\xBF\xEF\xBB\xBF{}"), b"\xEF\xBB\xBF{}");
         assert!(is_blank(b" \r\n\t") && is_blank(b""));
         assert!(!is_blank(b" x "));
+    }
+
+    fn utf16le(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    #[test]
+    fn utf16_bodies_become_utf8() {
+        let doc = r#"<?xml version="1.0" encoding="utf-16"?><U>Zoë 😀</U>"#;
+        let le = utf16le(doc);
+        let mut le_bom = vec![0xFF, 0xFE];
+        le_bom.extend_from_slice(&le);
+        let mut be_bom = vec![0xFE, 0xFF];
+        be_bom.extend(doc.encode_utf16().flat_map(u16::to_be_bytes));
+        let be: Vec<u8> = be_bom[2..].to_vec();
+        for (body, charset) in [
+            (&le, None),
+            (&le, Some("utf-16")),
+            (&le_bom, None),
+            (&le_bom, Some("utf-8")),
+            (&be_bom, None),
+            (&be, None),
+            (&be, Some("utf-16be")),
+        ] {
+            assert_eq!(utf8_body(body, charset).unwrap().as_ref(), doc.as_bytes());
+        }
+        assert_eq!(
+            utf8_body(b"\xEF\xBB\xBF<U/>", None).unwrap().as_ref(),
+            b"<U/>"
+        );
+        assert_eq!(utf8_body(b"<U/>", Some("utf-8")).unwrap().as_ref(), b"<U/>");
+        assert_eq!(utf8_body(&le[..le.len() - 1], None), None);
+        assert_eq!(
+            utf8_body(&[0x3C, 0, 0x00, 0xD8], None),
+            None,
+            "lone surrogate"
+        );
+    }
+
+    #[test]
+    fn charsets() {
+        let req = TestRequest::default()
+            .insert_header((header::CONTENT_TYPE, "application/xml; Charset=\"UTF-16\""))
+            .to_http_request();
+        assert_eq!(charset(&req).as_deref(), Some("utf-16"));
+        assert_eq!(charset(&TestRequest::default().to_http_request()), None);
     }
 
     #[actix_web::test]

@@ -165,7 +165,14 @@ impl Client {
         let content_type = header("content-type").unwrap_or_default();
         let location = header("location");
         let text = r.text().await.unwrap_or_else(|e| panic!("{what}: {e}"));
-        self.log.lock().unwrap().bodies.push((what, text.clone()));
+        self.log
+            .lock()
+            .unwrap()
+            .bodies
+            .push((what.clone(), text.clone()));
+        if let Err(e) = well_formed(&content_type, &text) {
+            panic!("{what}: an XML answer that is not well-formed ({e}): {text}");
+        }
         Resp {
             status,
             content_type,
@@ -203,6 +210,26 @@ impl Client {
         let found = log.problems();
         assert!(found.is_empty(), "leaks:\n{}", found.join("\n"));
     }
+}
+
+/// An answer typed XML (`application/xml`, `text/xml`, `...+xml`) must be a well-formed XML
+/// document, checked by a strict parser (roxmltree: one root, matched tags, declared
+/// prefixes, legal characters, no DTD) rather than by the reader that wrote it, so no test
+/// passes on XML a strict client would refuse.
+pub fn well_formed(content_type: &str, body: &str) -> Result<(), String> {
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let xml = media == "application/xml" || media == "text/xml" || media.ends_with("+xml");
+    if !xml || body.is_empty() {
+        return Ok(());
+    }
+    roxmltree::Document::parse(body)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 pub(crate) fn json_bytes(v: &Value) -> Vec<u8> {
@@ -308,6 +335,36 @@ mod tests {
             "",
         ] {
             assert!(leaks(fine, &secrets).is_empty(), "false alarm: {fine}");
+        }
+    }
+
+    /// The strict check refuses what a lenient reader lets through.
+    #[test]
+    fn xml_answers_must_be_well_formed() {
+        let good = r#"<?xml version="1.0" encoding="utf-8"?><a xmlns:i="u"><b i:nil="true"/></a>"#;
+        assert_eq!(well_formed("application/xml; charset=utf-8", good), Ok(()));
+        for bad in [
+            "<a><b></a>",
+            "<a/><a/>",
+            "<a><i:b/></a>",
+            "<a>&nbsp;</a>",
+            "<a x=\"1\" x=\"2\"/>",
+            "<a>\u{1}</a>",
+            "",
+        ] {
+            if bad.is_empty() {
+                continue;
+            }
+            assert!(well_formed("text/xml", bad).is_err(), "passed: {bad}");
+            assert!(
+                well_formed("application/soap+xml", bad).is_err(),
+                "passed: {bad}"
+            );
+            assert_eq!(
+                well_formed("application/json", bad),
+                Ok(()),
+                "not XML-typed"
+            );
         }
     }
 

@@ -5,7 +5,7 @@
 
 use actix_web::web::{Bytes, Payload};
 use actix_web::HttpRequest;
-use rosetta_dialect::body::{media_type, read_body, strip_bom};
+use rosetta_dialect::body::{charset, media_type, read_body, strip_bom, utf8_body};
 use rosetta_dialect::xml::{self, Attributes, Element, Failure, XmlError};
 use rosetta_dialect::Limits;
 
@@ -94,11 +94,18 @@ fn from_json(value: serde_json::Value) -> Val {
                 .map(|v| (String::new(), from_json(v)))
                 .collect(),
         ),
-        J::Object(map) => Val::Obj(map.into_iter().map(|(k, v)| (k, from_json(v))).collect()),
+        // Member names in any of the casings answers are written in (v2.md): `first_name`
+        // is `FirstName` once its underscores go (names are matched in any letter case).
+        J::Object(map) => Val::Obj(
+            map.into_iter()
+                .map(|(k, v)| (k.replace('_', ""), from_json(v)))
+                .collect(),
+        ),
     }
 }
 
-/// Checks the body's type, then reads it within the limit.
+/// Checks the body's type, then reads it within the limit, as UTF-8 (a .NET client posting an
+/// `Encoding.Unicode` string sends UTF-16, with or without a byte-order mark).
 pub async fn read(
     req: &HttpRequest,
     payload: Payload,
@@ -106,7 +113,17 @@ pub async fn read(
 ) -> Result<(Bytes, BodyFormat), V2Error> {
     let format = body_format(&media_type(req))?;
     let bytes = read_body(req, payload, limits.body_bytes).await?;
-    Ok((bytes, format))
+    let text = match utf8_body(&bytes, charset(req).as_deref()) {
+        None => {
+            return Err(V2Error::bad_request(
+                "SerializationException",
+                "the body is not valid UTF-16",
+            ))
+        }
+        Some(std::borrow::Cow::Borrowed(t)) if t.len() == bytes.len() => bytes.clone(),
+        Some(t) => Bytes::from(t.into_owned()),
+    };
+    Ok((text, format))
 }
 
 fn malformed(detail: impl std::fmt::Display) -> V2Error {

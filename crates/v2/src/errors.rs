@@ -168,6 +168,7 @@ impl From<Refusal> for V2Error {
             Refusal::BadFormat => {
                 Self::field("format", "InvalidValue", "format must be json or xml")
             }
+            Refusal::BadJsconfig(why) => Self::field("jsconfig", "InvalidValue", why),
         }
     }
 }

@@ -1,13 +1,15 @@
-//! Which format a v2 answer is written in, from the `format` parameter, and the query
-//! parameters it comes with.
+//! Which format a v2 answer is written in (`format`, extension, `Accept`; JSON in the style of
+//! `jsconfig`), and the query parameters it comes with.
 
 use actix_web::http::header;
-use actix_web::web::Query;
+use actix_web::web::{Data, Query};
 use actix_web::HttpRequest;
+
+use crate::jsconfig::JsonStyle;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    Json,
+    Json(JsonStyle),
     Xml,
 }
 
@@ -42,37 +44,98 @@ impl Params {
 }
 
 /// Why a request has no answer format of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     MalformedQuery,
-    /// `format` is missing or neither `json` nor `xml`.
+    /// `format` is neither `json` nor `xml`.
     BadFormat,
+    /// A `jsconfig` value that cannot be read, and why.
+    BadJsconfig(String),
 }
 
-/// The parameters and the answer format. Without a usable `format` parameter the call is
-/// refused, in JSON if the client's Accept names JSON, else in XML (the dialect's default body
-/// format).
-pub fn negotiate(req: &HttpRequest) -> Result<(Params, Format), (Format, Refusal)> {
-    let fallback = {
-        let accept = req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if accept.contains("json") {
-            Format::Json
-        } else {
-            Format::Xml
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Json,
+    Xml,
+}
+
+impl Kind {
+    fn named(name: &str) -> Option<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "json" => Some(Self::Json),
+            "xml" => Some(Self::Xml),
+            _ => None,
         }
-    };
+    }
+
+    fn with(self, style: JsonStyle) -> Format {
+        match self {
+            Self::Json => Format::Json(style),
+            Self::Xml => Format::Xml,
+        }
+    }
+}
+
+/// A `.json` or `.xml` extension on the path (`/api/v2/user.json`).
+fn by_extension(req: &HttpRequest) -> Option<Kind> {
+    let (_, ext) = req.path().rsplit_once('.')?;
+    Kind::named(ext).filter(|_| !ext.contains('/'))
+}
+
+/// The media type of `Accept` with the highest `q` that names JSON or XML (the first of equals);
+/// `*/*` and anything else name neither.
+fn by_accept(req: &HttpRequest) -> Option<Kind> {
+    let accept = req.headers().get(header::ACCEPT)?.to_str().ok()?;
+    let mut best: Option<(f32, Kind)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let kind = match media.as_str() {
+            "application/json" | "text/json" => Kind::Json,
+            m if m.ends_with("+json") => Kind::Json,
+            "application/xml" | "text/xml" => Kind::Xml,
+            m if m.ends_with("+xml") => Kind::Xml,
+            _ => continue,
+        };
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").map(str::trim))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, kind));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// The mount's JSON defaults (`dialects.v2.json_case` / `json_dates`), when the server set them.
+fn defaults(req: &HttpRequest) -> JsonStyle {
+    req.app_data::<Data<JsonStyle>>()
+        .map_or_else(JsonStyle::default, |d| *d.get_ref())
+}
+
+/// The parameters and the answer format, as ServiceStack chooses it: the `format` parameter,
+/// else the path's extension, else `Accept`, else JSON; JSON in the style of `jsconfig` over
+/// the mount's defaults. A refused request still has the format its answer is written in.
+pub fn negotiate(req: &HttpRequest) -> Result<(Params, Format), (Format, Refusal)> {
+    let implied = by_extension(req)
+        .or_else(|| by_accept(req))
+        .unwrap_or(Kind::Json);
+    let mut style = defaults(req);
     let Some(params) = Params::of(req) else {
-        return Err((fallback, Refusal::MalformedQuery));
+        return Err((implied.with(style), Refusal::MalformedQuery));
     };
-    match params.get("format").map(|f| f.trim().to_ascii_lowercase()) {
-        Some(f) if f == "json" => Ok((params, Format::Json)),
-        Some(f) if f == "xml" => Ok((params, Format::Xml)),
-        _ => Err((fallback, Refusal::BadFormat)),
+    if let Some(raw) = params.get("jsconfig") {
+        style = style
+            .with_jsconfig(raw)
+            .map_err(|why| (implied.with(style), Refusal::BadJsconfig(why)))?;
+    }
+    match params.get("format").filter(|f| !f.trim().is_empty()) {
+        None => Ok((params, implied.with(style))),
+        Some(f) => match Kind::named(f) {
+            Some(kind) => Ok((params, kind.with(style))),
+            None => Err((implied.with(style), Refusal::BadFormat)),
+        },
     }
 }
 

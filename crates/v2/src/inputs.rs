@@ -147,6 +147,13 @@ pub fn parse_date(field: &str, raw: &str) -> Result<DateTime<Utc>, V2Error> {
     Err(bad())
 }
 
+/// .NET's `DateTime.MinValue` (`0001-01-01T00:00:00`, what a client serializes for a date it
+/// never set, and what XML answers write for an unknown one) means no date.
+fn unknown_as_none(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    use chrono::Datelike;
+    (t.year() > 1).then_some(t)
+}
+
 /// Reads a `User` body. Unknown members are ignored, as DataContract and ServiceStack ignore
 /// them; so are the read-only ones (`Id`, `CreatedDate`, ...), which lets a client post back
 /// what it read.
@@ -193,7 +200,7 @@ fn device_input(item: Val) -> Result<DeviceInput, V2Error> {
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| V2Error::field("UserDevices", "NotEmpty", "each UserDevice needs an Id"))?;
     let last_used = match m.text("LastUsed")? {
-        Some(t) if !t.trim().is_empty() => Some(parse_date("LastUsed", &t)?),
+        Some(t) if !t.trim().is_empty() => unknown_as_none(parse_date("LastUsed", &t)?),
         _ => None,
     };
     Ok(DeviceInput {
@@ -263,5 +270,8 @@ mod tests {
         assert_eq!(parse_date("X", "/Date(1795428900000)/").unwrap(), t);
         assert_eq!(parse_date("X", "/Date(1795428900000+0100)/").unwrap(), t);
         assert!(parse_date("X", "yesterday").is_err());
+        let min = parse_date("X", "0001-01-01T00:00:00").unwrap();
+        assert_eq!(unknown_as_none(min), None);
+        assert_eq!(unknown_as_none(t), Some(t));
     }
 }

@@ -4,13 +4,13 @@
 
 use actix_web::http::Method;
 use rosetta_dialect::openapi::utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-use rosetta_dialect::openapi::utoipa::openapi::OpenApi;
+use rosetta_dialect::openapi::utoipa::openapi::{OpenApi, RefOr};
 use rosetta_dialect::openapi::{one_of, schema_ref, string, Api, Op};
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::wire::{UserResponse, UserSearchResponse};
-use crate::{SEARCH, USER};
+use crate::{SEARCH, SEARCH_JSON, SEARCH_XML, USER, USER_JSON, USER_XML};
 
 /// Both at once: the tenant's id and its key.
 const KEY: &[&str] = &["CompanyId", "IntegrationKey"];
@@ -70,14 +70,18 @@ struct SearchIn {
     integration_key: Option<String>,
 }
 
-/// Every operation: the key, and `format=json`.
+/// Every operation: the key, and on the plain paths `format` (without it, or with a `.json`
+/// extension, the answer is JSON too; v2.md).
 fn op(method: Method, path: &'static str, summary: &'static str) -> Op {
-    Op::new(method, path, summary)
-        .auth(KEY)
-        .required_query("format", one_of(&["json"]))
+    let op = Op::new(method, path, summary).auth(KEY);
+    if path.ends_with(".json") || path.ends_with(".xml") {
+        op
+    } else {
+        op.query("format", one_of(&["json"]))
+    }
 }
 
-fn search(method: Method) -> Op {
+fn search(method: Method, path: &'static str) -> Op {
     [
         "Name",
         "Email",
@@ -88,7 +92,7 @@ fn search(method: Method) -> Op {
         "IncludeDeletedUserAudits",
     ]
     .into_iter()
-    .fold(op(method, SEARCH, "Search the tenant's users"), |op, q| {
+    .fold(op(method, path, "Search the tenant's users"), |op, q| {
         op.query(q, string())
     })
     .answer(
@@ -109,31 +113,60 @@ fn key(name: &str) -> SecurityScheme {
 pub fn document() -> OpenApi {
     let user = || Some(schema_ref::<UserResponse>());
     // Refusals are a `UserResponse` (or `UserSearchResponse`) with its `ResponseStatus`.
-    Api::new::<UserResponse>("v2", "The v2 user API in its JSON format.")
+    let mut api = Api::new::<UserResponse>("v2", "The v2 user API in its JSON format.")
         .security_scheme("CompanyId", key("CompanyId"))
         .security_scheme("IntegrationKey", key("IntegrationKey"))
         .schema::<UserSearchResponse>()
         .schema::<UserIn>()
-        .schema::<SearchIn>()
-        .op(
-            op(Method::GET, USER, "One user, by Id, Email or ExternalId")
+        .schema::<SearchIn>();
+    for (users, searches) in [
+        (USER, SEARCH),
+        (USER_JSON, SEARCH_JSON),
+        (USER_XML, SEARCH_XML),
+    ] {
+        api = api
+            .op(
+                op(Method::GET, users, "One user, by Id, Email or ExternalId")
+                    .query("Id", string())
+                    .query("Email", string())
+                    .query("ExternalId", string())
+                    .answer(200, "The user", user())
+                    .refusals(&[400, 401, 403, 404]),
+            )
+            .op(op(Method::POST, users, "Create a user")
+                .body(schema_ref::<UserIn>(), true, JSON)
+                .answer(200, "The user created", user())
+                .refusals(&[400, 401, 403, 409, 413, 415]))
+            .op(op(Method::DELETE, users, "Delete a user, by Id")
                 .query("Id", string())
-                .query("Email", string())
-                .query("ExternalId", string())
-                .answer(200, "The user", user())
-                .refusals(&[400, 401, 403, 404]),
-        )
-        .op(op(Method::POST, USER, "Create a user")
-            .body(schema_ref::<UserIn>(), true, JSON)
-            .answer(200, "The user created", user())
-            .refusals(&[400, 401, 403, 409, 413, 415]))
-        .op(op(Method::DELETE, USER, "Delete a user, by Id")
-            .query("Id", string())
-            .answer(200, "The user as it was", user())
-            .refusals(&[400, 401, 403, 404]))
-        .op(search(Method::GET).refusals(&[400, 401, 403]))
-        .op(search(Method::POST)
-            .body(schema_ref::<SearchIn>(), false, JSON)
-            .refusals(&[400, 401, 403, 413, 415]))
-        .build()
+                .answer(200, "The user as it was", user())
+                .refusals(&[400, 401, 403, 404]))
+            .op(search(Method::GET, searches).refusals(&[400, 401, 403]))
+            .op(search(Method::POST, searches)
+                .body(schema_ref::<SearchIn>(), false, JSON)
+                .refusals(&[400, 401, 403, 413, 415]));
+    }
+    let mut doc = api.build();
+    as_xml(&mut doc);
+    doc
+}
+
+/// The `.xml` paths answer the same members as DataContract XML: their answers are declared
+/// `application/xml` (the schemas describe the JSON of the other paths).
+fn as_xml(doc: &mut OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.ends_with(".xml") {
+            continue;
+        }
+        let ops = [&mut item.get, &mut item.post, &mut item.delete];
+        for op in ops.into_iter().flatten() {
+            for response in op.responses.responses.values_mut() {
+                if let RefOr::T(r) = response {
+                    if let Some(c) = r.content.shift_remove("application/json") {
+                        r.content.insert("application/xml".to_owned(), c);
+                    }
+                }
+            }
+        }
+    }
 }

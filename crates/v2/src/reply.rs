@@ -11,6 +11,9 @@ use crate::xml;
 
 /// The path of the search, whose answers (errors included) are `UserSearchResponse`s.
 pub const SEARCH: &str = "/api/v2/user/search";
+/// The search with the format in the path (v2.md: a `.json` or `.xml` extension).
+pub const SEARCH_JSON: &str = "/api/v2/user/search.json";
+pub const SEARCH_XML: &str = "/api/v2/user/search.xml";
 
 /// Which envelope a path answers with, errors included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +26,11 @@ impl Shape {
     /// The envelope of the route `req` was matched to (whatever the dialect's prefix).
     pub fn of(req: &HttpRequest) -> Self {
         match req.match_pattern() {
-            Some(p) if p.ends_with(SEARCH) => Self::Search,
+            Some(p)
+                if p.ends_with(SEARCH) || p.ends_with(SEARCH_JSON) || p.ends_with(SEARCH_XML) =>
+            {
+                Self::Search
+            }
             _ => Self::User,
         }
     }
@@ -48,7 +55,7 @@ impl Document for UserSearchResponse {
 
 pub fn write<T: Document>(format: Format, status: StatusCode, document: &T) -> HttpResponse {
     match format {
-        Format::Json => match serde_json::to_vec(document) {
+        Format::Json(style) => match crate::json::to_json(document, style) {
             Ok(b) => json(status, b),
             Err(e) => serialization_failed(&e),
         },

@@ -13,6 +13,11 @@ pub const NS_INSTANCE: &str = "http://www.w3.org/2001/XMLSchema-instance";
 pub const NS_TYPES: &str = "http://schemas.servicestack.net/types";
 pub const NS_ARRAYS: &str = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
 
+/// An unknown time in a `DateTime` member: .NET's `DateTime.MinValue`. The document types the
+/// dates `DateTime`, not `DateTime?`, so a typed client fails the whole answer on a nil one
+/// ("ValueType 'System.DateTime' cannot be null"); this is what it reads as the default.
+pub const NO_DATE: &str = "0001-01-01T00:00:00";
+
 struct Out {
     w: Writer,
 }
@@ -98,7 +103,10 @@ fn user(o: &mut Out, u: &User) {
     o.guids("Folders", folders);
     o.guids("Groups", groups);
     o.text("Id", Some(&id.to_string()));
-    o.text("LastActivity", last_activity.as_deref());
+    o.text(
+        "LastActivity",
+        Some(last_activity.as_deref().unwrap_or(NO_DATE)),
+    );
     o.text("LastName", Some(last_name));
     o.text("LastUpdated", Some(last_updated));
     o.text("Status", Some(status));
@@ -126,7 +134,7 @@ fn device(o: &mut Out, d: &UserDevice) {
     o.start("UserDevice");
     o.text("AppVersion", app_version.as_deref());
     o.text("Id", Some(id));
-    o.text("LastUsed", last_used.as_deref());
+    o.text("LastUsed", Some(last_used.as_deref().unwrap_or(NO_DATE)));
     o.text("Name", name.as_deref());
     o.text("OS", os.as_deref());
     o.end("UserDevice")

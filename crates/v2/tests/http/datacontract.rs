@@ -164,11 +164,15 @@ fn check_datacontract(root: &Node) {
     walk(root);
 }
 
-/// A `<User>` element as the JSON object the same user is in JSON (nil members omitted).
+/// An unknown `DateTime` in XML (v2.md: never nil), which JSON omits.
+pub const NO_DATE: &str = "0001-01-01T00:00:00";
+
+/// A `<User>` element as the JSON object the same user is in JSON (nil members and unknown
+/// dates omitted).
 pub fn xml_user_as_json(u: &Node) -> Value {
     let mut map = serde_json::Map::new();
     for c in &u.children {
-        if c.is_nil() {
+        if c.is_nil() || c.text == NO_DATE {
             continue;
         }
         let v = match c.name.as_str() {
@@ -185,7 +189,7 @@ pub fn xml_user_as_json(u: &Node) -> Value {
                     .map(|d| {
                         let mut m = serde_json::Map::new();
                         for f in &d.children {
-                            if !f.is_nil() {
+                            if !f.is_nil() && f.text != NO_DATE {
                                 m.insert(f.name.clone(), Value::String(f.text.clone()));
                             }
                         }

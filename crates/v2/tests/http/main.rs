@@ -6,6 +6,7 @@
 mod datacontract;
 mod support;
 
+mod clients;
 mod create;
 mod errors;
 mod get;
