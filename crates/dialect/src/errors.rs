@@ -13,22 +13,40 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use crate::body::BodyTimedOut;
+use crate::deprecation::Withdrawn;
 
 /// The error type of a dialect. `error_response` is the answer in the dialect's default
 /// format; `render` the answer to this request.
 pub trait DialectError: ResponseError + 'static {
     fn render(&self, req: &HttpRequest) -> HttpResponse;
+
+    /// The dialect's own error for a call refused by its deprecation (a brownout, a refusing
+    /// sunset): its "gone" code for 410, its "unavailable" one for 503, with
+    /// [`Withdrawn::message`]. `None` answers with [`Withdrawn`]'s generic JSON, so a dialect
+    /// adds its shape here without anything else changing.
+    fn withdrawn(_refusal: &Withdrawn) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 /// How a [`crate::Dialect`] renders its error: [`render::<E>`] for its `E`.
 pub type Render = fn(&actix_web::Error, &HttpRequest) -> Option<HttpResponse>;
 
-/// The answer to `req` if `error` is an `E`.
+/// The answer to `req` if `error` is an `E`, or a [`Withdrawn`] call (in `E`'s shape when
+/// it has one).
 pub fn render<E: DialectError>(
     error: &actix_web::Error,
     req: &HttpRequest,
 ) -> Option<HttpResponse> {
-    error.as_error::<E>().map(|e| e.render(req))
+    if let Some(e) = error.as_error::<E>() {
+        return Some(e.render(req));
+    }
+    error
+        .as_error::<Withdrawn>()
+        .map(|w| E::withdrawn(w).map_or_else(|| w.error_response(), |e| e.render(req)))
 }
 
 /// The middleware around each of a dialect's resources.

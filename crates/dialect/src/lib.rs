@@ -2,6 +2,7 @@
 
 pub mod body;
 mod caller;
+pub mod deprecation;
 mod errors;
 pub mod members;
 pub mod openapi;
@@ -15,13 +16,14 @@ use actix_web::{HttpMessage, HttpRequest};
 
 pub use body::{read_body, BodyError, Limits};
 pub use caller::{Admin, Caller};
+pub use deprecation::{Clock, Withdrawn};
 pub use errors::{render, DialectError, Render};
 pub use members::{Members, Repeated};
 pub use reply::JsonReply;
 pub use table::{join, paths_overlap, AppData, Dialect, Handler, Mounted, OtherMethods, Route};
 
 /// Who made a call, as `rosetta usage` names it (never a secret): `credential:3`, `user:17`
-/// (the user of a session), `company:2` (a v2 integration key).
+/// (the user of a session), `integration-key:tenant-2` (a v2 integration key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialLabel(pub String);
 
@@ -32,7 +34,7 @@ impl CredentialLabel {
     /// anything else is `other`, so a new label form cannot add series by accident.
     pub fn metric(&self) -> &str {
         let label = self.0.as_str();
-        let bounded = ["credential:", "company:", "integration-key"]
+        let bounded = ["credential:", "integration-key"]
             .iter()
             .any(|p| label.starts_with(p))
             || label == "cli";
@@ -46,9 +48,19 @@ impl CredentialLabel {
     }
 }
 
-/// Records the caller for metrics.
-pub fn label_credential(req: &HttpRequest, label: impl Into<String>) {
-    req.extensions_mut().insert(CredentialLabel(label.into()));
+/// The tenant of the caller a [`CredentialLabel`] names, for `rosetta usage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallerTenant(pub rosetta_core::TenantId);
+
+/// Records the caller (and its tenant) for metrics and `rosetta usage`.
+pub fn label_credential(
+    req: &HttpRequest,
+    tenant: rosetta_core::TenantId,
+    label: impl Into<String>,
+) {
+    let mut extensions = req.extensions_mut();
+    extensions.insert(CredentialLabel(label.into()));
+    extensions.insert(CallerTenant(tenant));
 }
 
 #[cfg(test)]
@@ -61,7 +73,11 @@ mod tests {
         assert_eq!(metric("user:17"), "session");
         assert_eq!(metric("user:18"), "session");
         assert_eq!(metric("credential:3"), "credential:3");
-        assert_eq!(metric("company:2"), "company:2");
+        assert_eq!(
+            metric("integration-key:tenant-2"),
+            "integration-key:tenant-2"
+        );
+        assert_eq!(metric("company:2"), "other");
         assert_eq!(metric("integration-key"), "integration-key");
         assert_eq!(metric("token:abc"), "other");
     }

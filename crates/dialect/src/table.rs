@@ -8,6 +8,7 @@ use actix_web::http::Method;
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Data, ServiceConfig};
 
+use crate::deprecation::{guard, Deprecations, ResourceGate};
 use crate::errors::{negotiate, Render};
 
 /// Puts a handler on an actix route: `|r| r.to(handler)`.
@@ -92,6 +93,7 @@ impl Dialect {
         Mounted {
             dialect: *self,
             data: (self.state)(),
+            gates: Vec::new(),
         }
     }
 
@@ -114,15 +116,28 @@ impl Dialect {
 pub struct Mounted {
     dialect: Dialect,
     data: AppData,
+    /// Per path of [`Dialect::paths`]: its deprecation gate, if a policy covers it.
+    gates: Vec<Option<Arc<ResourceGate>>>,
 }
 
 impl Mounted {
+    /// The mount with its deprecation: a middleware around every resource the policies cover.
+    /// Fails only on a link that cannot be a header value (the configuration refuses those).
+    pub fn with_deprecations(
+        mut self,
+        deprecations: &Deprecations,
+    ) -> Result<Self, actix_web::http::header::InvalidHeaderValue> {
+        self.gates = deprecations.gates(&self.dialect.paths())?;
+        Ok(self)
+    }
+
     pub fn configure(&self, cfg: &mut ServiceConfig) {
         for register in &self.data.0 {
             register(cfg);
         }
         let render = self.dialect.render;
-        for path in self.dialect.paths() {
+        for (i, path) in self.dialect.paths().into_iter().enumerate() {
+            let gate = self.gates.get(i).cloned().flatten();
             let mut resource = web::resource(path);
             for route in self.dialect.routes.iter().filter(|r| r.path == path) {
                 resource =
@@ -131,7 +146,14 @@ impl Mounted {
             if let Some(other) = self.dialect.other_methods.iter().find(|o| o.path == path) {
                 resource = resource.default_service((other.handler)(web::route()));
             }
-            cfg.service(resource.wrap(from_fn(move |req, next| negotiate(render, req, next))));
+            // The gate outside `negotiate`, so its headers are on the dialect's errors too.
+            cfg.service(
+                resource
+                    .wrap(from_fn(move |req, next| negotiate(render, req, next)))
+                    .wrap(from_fn(move |req, next| {
+                        guard(gate.clone(), render, req, next)
+                    })),
+            );
         }
     }
 

@@ -33,7 +33,7 @@ async fn authenticate(req: HttpRequest) -> Result<KfSession, KfError> {
         .find_session(DIALECT_NAME, SessionKind::Session, &token)
         .await?
         .ok_or_else(KfError::invalid_session)?;
-    label_credential(&req, auth.actor.label());
+    label_credential(&req, auth.actor.tenant, auth.actor.label());
     Ok(KfSession(auth))
 }
 

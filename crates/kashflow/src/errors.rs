@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, Refusal, UniqueField};
-use rosetta_dialect::{wording, BodyError, DialectError};
+use rosetta_dialect::{wording, BodyError, DialectError, Withdrawn};
 
 use crate::format::Format;
 use crate::reply::write;
@@ -146,6 +146,15 @@ impl ResponseError for KfError {
 impl DialectError for KfError {
     fn render(&self, req: &HttpRequest) -> HttpResponse {
         self.response(Format::of(req))
+    }
+
+    fn withdrawn(refusal: &Withdrawn) -> Option<Self> {
+        let code = if refusal.is_gone() {
+            "Gone"
+        } else {
+            "ServiceUnavailable"
+        };
+        Some(Self::new(refusal.status, code, refusal.message()))
     }
 }
 

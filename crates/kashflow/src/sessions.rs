@@ -51,7 +51,7 @@ pub async fn login(
         LoginCheck::Rejected => return Err(KfError::invalid_credentials()),
         LoginCheck::Locked => return Err(KfError::locked()),
     };
-    label_credential(&req, format!("user:{}", user.id));
+    label_credential(&req, user.tenant_id, format!("user:{}", user.id));
     let positions = pick_positions(dir.memorable_len(&secrets)?);
     let data = serde_json::to_string(&positions).map_err(|_| KfError::internal())?;
     let (_, token) = dir
@@ -112,7 +112,7 @@ pub async fn complete_login(
     if !dir.end_session(session.id).await? {
         return Err(KfError::invalid_temporary());
     }
-    label_credential(&req, format!("user:{}", user.id));
+    label_credential(&req, user.tenant_id, format!("user:{}", user.id));
     if dir.is_locked(user.tenant_id, user.id).await? {
         return Err(KfError::locked());
     }

@@ -51,7 +51,7 @@ pub async fn activate(
     };
     match dir.activate(request).await? {
         RedeemOutcome::Activated(user) => {
-            label_credential(&req, format!("user:{}", user.id));
+            label_credential(&req, user.tenant_id, format!("user:{}", user.id));
             Ok(JsonReply::ok(user_hash(&user)))
         }
         RedeemOutcome::NoSuchTicket => Err(KeazError::not_found()),

@@ -41,7 +41,7 @@ async fn authenticate(req: HttpRequest) -> Result<KeazCaller, KeazError> {
             "the token is unknown or has expired; log in again",
         ));
     };
-    label_credential(&req, auth.actor.label());
+    label_credential(&req, auth.actor.tenant, auth.actor.label());
     Ok(KeazCaller(auth.actor))
 }
 

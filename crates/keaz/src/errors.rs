@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, Field, Problem, UniqueField};
-use rosetta_dialect::{wording, BodyError, DialectError};
+use rosetta_dialect::{wording, BodyError, DialectError, Withdrawn};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -239,5 +239,14 @@ impl ResponseError for KeazError {
 impl DialectError for KeazError {
     fn render(&self, _: &HttpRequest) -> HttpResponse {
         self.error_response()
+    }
+
+    fn withdrawn(refusal: &Withdrawn) -> Option<Self> {
+        let code = if refusal.is_gone() {
+            "gone"
+        } else {
+            "unavailable"
+        };
+        Some(Self::new(refusal.status, code, refusal.message()))
     }
 }

@@ -74,7 +74,7 @@ async fn login(
                     data: None,
                 })
                 .await?;
-            label_credential(req, format!("user:{}", user.id));
+            label_credential(req, user.tenant_id, format!("user:{}", user.id));
             Ok(JsonReply::ok(TokenHash { token }))
         }
         LoginCheck::Rejected => Err(KeazError::unauthorized(

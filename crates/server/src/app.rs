@@ -65,6 +65,8 @@ pub struct Mount {
     pub prefix: String,
     /// `None`: the main listener.
     pub listen: Option<String>,
+    /// `[dialects.<name>.deprecation]`, checked against the route table.
+    pub deprecations: rosetta_dialect::deprecation::Deprecations,
 }
 
 pub fn resolve_mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
@@ -75,17 +77,21 @@ pub fn resolve_mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
             )));
         }
     }
-    let mounts: Vec<Mount> = DIALECTS
-        .iter()
-        .filter_map(|d| {
-            let m = config.dialects.get(d.name).cloned().unwrap_or_default();
-            m.enabled.unwrap_or(true).then(|| Mount {
+    let mut mounts: Vec<Mount> = Vec::new();
+    for d in DIALECTS {
+        let m = config.dialects.get(d.name).cloned().unwrap_or_default();
+        // Checked even for a dialect switched off, so turning it on cannot fail later.
+        let deprecations = crate::deprecation::resolve(d, m.deprecation.as_ref(), &config.clock)
+            .map_err(|e| StartError::Config(format!("bad config: {e}")))?;
+        if m.enabled.unwrap_or(true) {
+            mounts.push(Mount {
                 dialect: *d,
                 prefix: m.prefix.unwrap_or_else(|| d.default_prefix.to_owned()),
                 listen: m.listen.filter(|l| *l != config.server.listen),
-            })
-        })
-        .collect();
+                deprecations,
+            });
+        }
+    }
     for m in &mounts {
         if !(m.prefix.is_empty() || m.prefix.starts_with('/')) {
             return Err(StartError::Config(format!(
@@ -346,8 +352,16 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         // Each mount's app data is made here, once, and shared by the listener's workers.
         let mounted: Vec<(String, rosetta_dialect::Mounted)> = ms
             .iter()
-            .map(|m| (m.prefix.clone(), m.dialect.mount()))
-            .collect();
+            .map(|m| {
+                let mounted = m.dialect.mount().with_deprecations(&m.deprecations);
+                mounted.map(|d| (m.prefix.clone(), d)).map_err(|e| {
+                    StartError::Config(format!(
+                        "bad config: dialects.{}.deprecation.link: {e}",
+                        m.dialect.name
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
         let (dir_data, db_data, metrics) = (dir_data.clone(), db_data.clone(), metrics.clone());
         let documents = documents.clone();
         let baseline = ops && config.server.bench_baseline;
@@ -472,6 +486,7 @@ mod tests {
             dialect: d,
             prefix: prefix.into(),
             listen: listen.map(str::to_owned),
+            deprecations: Default::default(),
         }
     }
 

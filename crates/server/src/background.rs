@@ -24,20 +24,36 @@ use crate::metrics::Metrics;
 /// How long a claimed message is ours before another sender may try it.
 const LEASE: Duration = Duration::from_secs(120);
 
-/// How often counted calls are added to the `usage` table.
+/// How often counted calls are added to the usage table.
 const USAGE_FLUSH: Duration = Duration::from_secs(5);
 
-/// Adds the calls counted in memory to the `usage` table, in the current minute.
+/// How often days past `usage.retention` are pruned (by every replica: deleting is
+/// idempotent).
+const USAGE_PRUNE: Duration = Duration::from_secs(3600);
+
+/// Adds the calls counted in memory to their daily buckets, one batch per flush (never a
+/// database round trip per request).
 pub async fn flush_usage(directory: &Directory, metrics: &Metrics) {
     let counts = metrics.take_usage();
     if counts.is_empty() {
         return;
     }
-    let now = Utc::now();
-    let secs = now.timestamp();
-    let bucket = chrono::DateTime::from_timestamp(secs - secs.rem_euclid(60), 0).unwrap_or(now);
-    if let Err(e) = directory.usage().record(bucket, counts).await {
+    if let Err(e) = directory.usage().record(counts).await {
         tracing::warn!(error = %e, "usage: cannot record calls");
+    }
+}
+
+async fn prune_usage(directory: Arc<Directory>, retention: Duration) {
+    let mut tick = tokio::time::interval(USAGE_PRUNE);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let before = Utc::now() - chrono::Duration::from_std(retention).unwrap_or_default();
+        match directory.usage().prune(before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(buckets = n, "usage: pruned days past usage.retention"),
+            Err(e) => tracing::warn!(error = %e, "usage: cannot prune"),
+        }
     }
 }
 
@@ -47,6 +63,7 @@ pub fn spawn(
     metrics: web::Data<Metrics>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let usage_dir = directory.clone();
+    let prune = tokio::spawn(prune_usage(directory.clone(), config.usage.retention));
     let usage = tokio::spawn(async move {
         let mut tick = tokio::time::interval(USAGE_FLUSH);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -71,7 +88,7 @@ pub fn spawn(
         poll: config.email.poll_interval,
         max_backoff: config.email.max_backoff,
     };
-    vec![tokio::spawn(sender.run()), usage]
+    vec![tokio::spawn(sender.run()), usage, prune]
 }
 
 enum Transport {

@@ -15,6 +15,8 @@ use crate::app;
 use crate::config::Config;
 
 mod credentials;
+mod deprecation;
+mod usage;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,12 +52,37 @@ pub enum Command {
     Credential(CredentialCmd),
     #[command(subcommand)]
     Role(RoleCmd),
-    /// Calls by dialect, credential and route.
+    /// Calls by dialect, caller and route (by UTC day, every replica's).
     Usage {
-        /// How far back, e.g. 24h, 30m, 7d.
-        #[arg(long, default_value = "24h")]
+        #[command(subcommand)]
+        command: Option<UsageCmd>,
+        /// How far back, e.g. 7d, 24h (a day is the resolution).
+        #[arg(long, default_value = "7d")]
+        since: String,
+        #[arg(long)]
+        dialect: Option<String>,
+        #[arg(long)]
+        tenant: Option<i64>,
+    },
+    #[command(subcommand)]
+    Deprecation(DeprecationCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsageCmd {
+    /// One row per caller still calling a dialect: the list a migration works through.
+    Callers {
+        #[arg(long)]
+        dialect: String,
+        #[arg(long, default_value = "30d")]
         since: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeprecationCmd {
+    /// Per deprecated dialect and route: since, sunset, brownouts, calls in 7 days.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,7 +297,27 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Tenant(TenantCmd::RotateKey { tenant, overlap }) => {
             credentials::rotate_key(&config, tenant, overlap.as_deref(), json_out).await
         }
-        Command::Usage { since } => usage(&config, &since, json_out).await,
+        Command::Usage {
+            command: Some(UsageCmd::Callers { dialect, since }),
+            ..
+        } => usage::callers(&config, &dialect, &since, json_out).await,
+        Command::Usage {
+            command: None,
+            since,
+            dialect,
+            tenant,
+        } => {
+            let args = usage::UsageArgs {
+                since: &since,
+                dialect: dialect.as_deref(),
+                tenant,
+                json_out,
+            };
+            usage::by_route(&config, args).await
+        }
+        Command::Deprecation(DeprecationCmd::Status) => {
+            deprecation::status(&config, json_out).await
+        }
         Command::Role(RoleCmd::Set {
             tenant,
             number,
@@ -302,32 +349,6 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-async fn usage(config: &Config, since: &str, json_out: bool) -> Result<(), String> {
-    let window = crate::config::parse_duration(since).map_err(|e| format!("--since: {e}"))?;
-    let from = chrono::Utc::now() - chrono::Duration::from_std(window).unwrap_or_default();
-    let (dir, _db) = open(config).await?;
-    let counts = dir.usage().since(from).await.map_err(explain)?;
-    let total: i64 = counts.iter().map(|c| c.calls).sum();
-    if json_out {
-        println!(
-            "{}",
-            json!({"since": from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "total": total, "calls": counts})
-        );
-    } else {
-        println!(
-            "{total} call(s) since {}",
-            from.format("%Y-%m-%d %H:%M:%S UTC")
-        );
-        for c in counts {
-            println!(
-                "{:>8}  {:<9} {:<24} {}",
-                c.calls, c.dialect, c.credential, c.route
-            );
-        }
-    }
-    Ok(())
 }
 
 async fn open(

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub mod deprecation;
 mod values;
 pub use values::parse_duration;
 use values::{bool_value, duration, num, opt_bool, opt_num};
@@ -24,6 +25,26 @@ pub struct Config {
     pub sessions: SessionsConfig,
     pub metrics: MetricsConfig,
     pub dialects: BTreeMap<String, DialectMount>,
+    pub usage: UsageConfig,
+    /// The time deprecation policies are judged at: the system's, or a test's.
+    #[serde(skip)]
+    pub clock: rosetta_dialect::Clock,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UsageConfig {
+    /// How long the daily usage buckets are kept; older ones are pruned in the background.
+    #[serde(deserialize_with = "duration")]
+    pub retention: Duration,
+}
+
+impl Default for UsageConfig {
+    fn default() -> Self {
+        Self {
+            retention: Duration::from_secs(400 * 86_400),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,6 +185,8 @@ pub struct DialectMount {
     pub enabled: Option<bool>,
     pub prefix: Option<String>,
     pub listen: Option<String>,
+    /// `[dialects.<name>.deprecation]`: see docs/migration.md.
+    pub deprecation: Option<deprecation::DeprecationConfig>,
 }
 
 impl Default for DatabaseConfig {
@@ -245,7 +268,7 @@ impl Default for SessionsConfig {
 
 const SECTIONS: &[&str] = &[
     "database", "server", "security", "limits", "email", "tickets", "sessions", "metrics",
-    "dialects",
+    "dialects", "usage",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -347,6 +370,11 @@ impl Config {
             || self.limits.body_timeout.is_zero()
         {
             return Err(ConfigError::Invalid("limits must be positive".into()));
+        }
+        if self.usage.retention < Duration::from_secs(86_400) {
+            return Err(ConfigError::Invalid(
+                "usage.retention must be at least 1d".into(),
+            ));
         }
         if self.server.max_connections == Some(0) {
             return Err(ConfigError::Invalid(

@@ -5,6 +5,7 @@ mod background;
 pub mod cli;
 pub mod config;
 mod connections;
+pub mod deprecation;
 pub mod metrics;
 mod openapi;
 

@@ -13,11 +13,21 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
-use rosetta_core::{crypto, UsageCount};
-use rosetta_dialect::CredentialLabel;
+use rosetta_core::{crypto, day_of, status_class, TenantId, Timestamp, UsageCount};
+use rosetta_dialect::{CallerTenant, CredentialLabel};
 use rosetta_store::Db;
 
 use crate::config::BearerToken;
+
+/// A usage bucket: day, tenant, dialect, caller, route, status class.
+type UsageKey = (
+    Timestamp,
+    Option<TenantId>,
+    &'static str,
+    String,
+    String,
+    String,
+);
 
 pub struct Metrics {
     registry: Registry,
@@ -26,8 +36,8 @@ pub struct Metrics {
     pool: IntGaugeVec,
     /// Full route pattern -> dialect, built from the mount table.
     dialect_of: HashMap<String, &'static str>,
-    /// Dialect calls since the last flush to the `usage` table, by (dialect, credential, route).
-    usage: Mutex<HashMap<(&'static str, String, String), i64>>,
+    /// Dialect calls since the last flush to the usage table, by bucket.
+    usage: Mutex<HashMap<UsageKey, (i64, Timestamp, Timestamp)>>,
     /// The hash of `metrics.bearer_token`: a scrape's token is compared by its hash, so the
     /// comparison's time says nothing about the token.
     scrape_token: Option<String>,
@@ -73,11 +83,20 @@ impl Metrics {
         self.dialect_of.get(pattern).copied().unwrap_or("gateway")
     }
 
-    fn count_call(&self, dialect: &'static str, credential: &str, route: &str) {
+    fn count_call(&self, call: Call<'_>) {
+        let now = chrono::Utc::now();
+        let key = (
+            day_of(now),
+            call.tenant,
+            call.dialect,
+            call.caller.to_owned(),
+            call.route.to_owned(),
+            status_class(call.status),
+        );
         if let Ok(mut usage) = self.usage.lock() {
-            *usage
-                .entry((dialect, credential.to_owned(), route.to_owned()))
-                .or_default() += 1;
+            let entry = usage.entry(key).or_insert((0, now, now));
+            entry.0 += 1;
+            entry.2 = now;
         }
     }
 
@@ -89,12 +108,21 @@ impl Metrics {
         };
         taken
             .into_iter()
-            .map(|((dialect, credential, route), calls)| UsageCount {
-                dialect: dialect.to_owned(),
-                credential,
-                route,
-                calls,
-            })
+            .map(
+                |((day, tenant, dialect, caller, route, status_class), (calls, first, last))| {
+                    UsageCount {
+                        day,
+                        tenant,
+                        dialect: dialect.to_owned(),
+                        caller,
+                        route,
+                        status_class,
+                        calls,
+                        first_seen: first,
+                        last_seen: last,
+                    }
+                },
+            )
             .collect()
     }
 
@@ -110,6 +138,15 @@ impl Metrics {
         }
         String::from_utf8(out).unwrap_or_default()
     }
+}
+
+/// One dialect call, as `rosetta usage` counts it.
+struct Call<'a> {
+    tenant: Option<TenantId>,
+    dialect: &'static str,
+    caller: &'a str,
+    route: &'a str,
+    status: u16,
 }
 
 /// Middleware around every listener's app.
@@ -144,7 +181,18 @@ pub async fn track(
             .with_label_values(&[dialect, pattern.as_str()])
             .observe(started.elapsed().as_secs_f64());
         if dialect != "gateway" {
-            m.count_call(dialect, &caller, &pattern);
+            let tenant = res
+                .request()
+                .extensions()
+                .get::<CallerTenant>()
+                .map(|t| t.0);
+            m.count_call(Call {
+                tenant,
+                dialect,
+                caller: &caller,
+                route: &pattern,
+                status: res.status().as_u16(),
+            });
         }
     }
     Ok(res)

@@ -75,12 +75,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    usage (bucket, dialect, credential, route) {
-        bucket -> BigInt,
+    usage_callers (day, tenant_id, dialect, caller, route, status_class) {
+        day -> BigInt,
+        tenant_id -> BigInt,
         dialect -> Text,
-        credential -> Text,
+        caller -> Text,
         route -> Text,
+        status_class -> Text,
         calls -> BigInt,
+        first_seen -> BigInt,
+        last_seen -> BigInt,
     }
 }
 

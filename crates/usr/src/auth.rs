@@ -37,7 +37,7 @@ impl UsrCaller {
             return Err(UsrError::unauthorized("The bearer token is not valid."));
         }
         let cred = dir.authenticate_credential("usr", token).await?;
-        label_credential(req, format!("credential:{}", cred.id));
+        label_credential(req, cred.tenant_id, format!("credential:{}", cred.id));
         Ok(Self(Actor::machine(
             cred.tenant_id,
             "usr",

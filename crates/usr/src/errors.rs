@@ -4,7 +4,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, UniqueField};
-use rosetta_dialect::{wording, BodyError, DialectError};
+use rosetta_dialect::{wording, BodyError, DialectError, Withdrawn};
 
 use crate::wire::{ErrorBody, ErrorDetail};
 
@@ -217,6 +217,15 @@ impl ResponseError for UsrError {
 impl DialectError for UsrError {
     fn render(&self, _: &HttpRequest) -> HttpResponse {
         self.error_response()
+    }
+
+    fn withdrawn(refusal: &Withdrawn) -> Option<Self> {
+        let code = if refusal.is_gone() {
+            "gone"
+        } else {
+            "unavailable"
+        };
+        Some(Self::new(refusal.status, code, refusal.message()))
     }
 }
 

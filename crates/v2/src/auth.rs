@@ -64,7 +64,7 @@ async fn authenticate(
     directory(req)?
         .authenticate_integration_key(tenant, &key)
         .await?;
-    label_credential(req, format!("company:{}", tenant.0));
+    label_credential(req, tenant, format!("integration-key:tenant-{}", tenant.0));
     Ok(Actor::machine(tenant, "v2", Principal::IntegrationKey))
 }
 

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{CoreError, UniqueField};
-use rosetta_dialect::{wording, BodyError, DialectError};
+use rosetta_dialect::{wording, BodyError, DialectError, Withdrawn};
 
 use crate::format::{format_of, Format, Refusal};
 use crate::reply::{write, Shape};
@@ -156,6 +156,15 @@ impl actix_web::ResponseError for V2Error {
 impl DialectError for V2Error {
     fn render(&self, req: &HttpRequest) -> HttpResponse {
         self.response(format_of(req), Shape::of(req))
+    }
+
+    fn withdrawn(refusal: &Withdrawn) -> Option<Self> {
+        let code = if refusal.is_gone() {
+            "Gone"
+        } else {
+            "ServiceUnavailable"
+        };
+        Some(Self::new(refusal.status, code, refusal.message()))
     }
 }
 

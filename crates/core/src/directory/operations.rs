@@ -7,7 +7,10 @@ use std::sync::Arc;
 use super::service::Directory;
 use crate::crypto::SecretCipher;
 use crate::error::CoreResult;
-use crate::model::{EmailBody, OutboxEmail, QueuedEmail, StoredBody, Timestamp, UsageCount};
+use crate::model::{
+    CallerUsage, EmailBody, OutboxEmail, QueuedEmail, RouteUsage, StoredBody, Timestamp,
+    UsageCount, UsageQuery,
+};
 use crate::store::Store;
 
 /// How long a message whose body this key cannot open waits before it is tried again (the
@@ -87,21 +90,31 @@ impl Outbox {
     }
 }
 
-/// Calls counted per dialect, credential and route (`rosetta usage`).
+/// Calls counted per day, tenant, dialect, caller, route and status class (`rosetta usage`).
 #[derive(Clone)]
 pub struct Usage {
     store: Arc<dyn Store>,
 }
 
 impl Usage {
-    /// Adds counts to the minute `bucket` starts.
-    pub async fn record(&self, bucket: Timestamp, counts: Vec<UsageCount>) -> CoreResult<()> {
-        self.store.record_usage(bucket, counts).await
+    /// Adds counts to their days' buckets.
+    pub async fn record(&self, counts: Vec<UsageCount>) -> CoreResult<()> {
+        self.store.record_usage(counts).await
     }
 
-    /// Sums per dialect, credential and route since `since`, most calls first.
-    pub async fn since(&self, since: Timestamp) -> CoreResult<Vec<UsageCount>> {
-        self.store.usage_since(since).await
+    /// Calls per tenant, dialect, caller and route; most calls first.
+    pub async fn by_route(&self, query: UsageQuery) -> CoreResult<Vec<RouteUsage>> {
+        Ok(RouteUsage::sum(&self.store.usage(query).await?))
+    }
+
+    /// One row per caller; the most recent first.
+    pub async fn callers(&self, query: UsageQuery) -> CoreResult<Vec<CallerUsage>> {
+        Ok(CallerUsage::sum(&self.store.usage(query).await?))
+    }
+
+    /// Drops the buckets of days before `before`'s (`usage.retention`).
+    pub async fn prune(&self, before: Timestamp) -> CoreResult<u64> {
+        self.store.prune_usage(before).await
     }
 }
 

@@ -1,8 +1,6 @@
-//! Messages queued for sending and calls counted for `rosetta usage`.
+//! Messages queued for sending.
 
 use std::fmt;
-
-use serde::Serialize;
 
 use super::time::Timestamp;
 use crate::ids::TenantId;
@@ -96,13 +94,4 @@ impl fmt::Debug for EmailBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("EmailBody(<redacted>)")
     }
-}
-
-/// Calls through one route of one dialect by one credential (`rosetta usage`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UsageCount {
-    pub dialect: String,
-    pub credential: String,
-    pub route: String,
-    pub calls: i64,
 }

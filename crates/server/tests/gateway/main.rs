@@ -5,6 +5,7 @@
 
 mod baseline;
 mod credentials;
+mod deprecation;
 mod limits;
 mod metrics;
 mod openapi;
@@ -13,6 +14,7 @@ mod outbox;
 mod process;
 mod raw;
 mod replicas;
+mod usage;
 
 /// The `rosetta` binary of this package, for the tests that run it as an operator would.
 const BIN: &str = env!("CARGO_BIN_EXE_rosetta");

@@ -57,10 +57,12 @@ async fn metrics_label_credentials_not_users(backend: Backend) {
         "{labels:?}"
     );
     assert!(
-        labels.iter().any(|l| l.starts_with("company:")),
+        labels
+            .iter()
+            .any(|l| l.starts_with("integration-key:tenant-")),
         "{labels:?}"
     );
-    // None, session, the usr credential, the v2 company: bounded by credentials, not users.
+    // None, session, the usr credential, the v2 integration key: bounded by credentials, not users.
     assert!(labels.len() <= 4, "{labels:?}");
 }
 

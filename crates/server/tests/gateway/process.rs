@@ -14,7 +14,7 @@ use rosetta_testkit::{backend_tests, Backend, TestDatabase};
 
 use crate::{free_port, BIN};
 
-fn rosetta(dir: &Path, db_url: &str, args: &[&str]) -> Output {
+pub(crate) fn rosetta(dir: &Path, db_url: &str, args: &[&str]) -> Output {
     Command::new(BIN)
         .current_dir(dir)
         .env_remove("ROSETTA_DATABASE_URL")
@@ -34,7 +34,7 @@ fn one_line_error(out: &Output) -> String {
     err
 }
 
-fn json(out: &Output) -> serde_json::Value {
+pub(crate) fn json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "{out:?}");
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -494,6 +494,14 @@ async fn usage_counts_calls(backend: Backend) {
     );
     assert_eq!(v["total"], 4);
     assert!(calls.iter().all(|c| c["dialect"] == "kashflow"));
+    // Nobody authenticated: no tenant, caller `none`, every call a 4xx.
+    assert!(calls
+        .iter()
+        .all(|c| c["caller"] == "none" && c["tenant"].is_null()));
+    assert!(
+        calls.iter().all(|c| c["statuses"].get("4xx").is_some()),
+        "{v}"
+    );
 }
 
 backend_tests!(usage_counts_calls);
