@@ -37,7 +37,7 @@ impl ScimCaller {
         }
         // A credential of another dialect is refused by the core like an unknown one.
         let cred = dir.authenticate_credential("scim", token).await?;
-        label_credential(req, format!("credential:{}", cred.id));
+        label_credential(req, cred.tenant_id, format!("credential:{}", cred.id));
         Ok(Self(Actor::machine(
             cred.tenant_id,
             "scim",
