@@ -30,11 +30,13 @@ pub fn service_provider_config(base: &str) -> Value {
     })
 }
 
-/// What of a tenant the schemas show: its role catalogue's numbers, as the canonicalValues of
-/// `roles.value` (a client that picks from them writes a role that exists).
+/// What of a tenant the schemas show as canonicalValues: its role catalogue's numbers for
+/// `roles.value`, and permission names for `entitlements.value`, so that a client picking from
+/// them (scim2-tester does) writes a role that exists and a permission name that is valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalogue {
     pub role_numbers: Vec<String>,
+    pub perm_names: Vec<String>,
 }
 
 /// `GET /Schemas`: a ListResponse of every schema.
@@ -170,10 +172,13 @@ fn attribute_document(attr: &Attribute, parent: Option<&str>, catalogue: &Catalo
     doc.insert("mutability".into(), Value::from(mutability.as_str()));
     doc.insert("returned".into(), Value::from(returned.as_str()));
     doc.insert("uniqueness".into(), Value::from(uniqueness.as_str()));
-    let roles = parent == Some("roles") && *name == "value";
-    if roles && !catalogue.role_numbers.is_empty() {
-        let numbers = catalogue.role_numbers.clone();
-        doc.insert("canonicalValues".into(), Value::from(numbers));
+    let tenant = match (parent, *name) {
+        (Some("roles"), "value") => catalogue.role_numbers.as_slice(),
+        (Some("entitlements"), "value") => catalogue.perm_names.as_slice(),
+        _ => &[],
+    };
+    if !tenant.is_empty() {
+        doc.insert("canonicalValues".into(), Value::from(tenant.to_vec()));
     } else if !canonical_values.is_empty() {
         let values = canonical_values.to_vec();
         doc.insert("canonicalValues".into(), Value::from(values));

@@ -84,7 +84,10 @@ pub(super) fn at(
             let mut holder = current.unwrap_or(Value::Null);
             match &mut holder {
                 Value::Array(items) if items.is_empty() && !new.is_null() => {
-                    items.push(Value::Object(Map::from_iter([(sub.name.to_owned(), new)])));
+                    // A new element of only this sub-attribute: it must make a whole element
+                    // (`emails.type` alone is an address without value).
+                    let element = Value::Object(Map::from_iter([(sub.name.to_owned(), new)]));
+                    items.push(coerce_one(attr, element, attr.name)?);
                 }
                 Value::Array(items) => {
                     for item in items.iter_mut().filter_map(Value::as_object_mut) {
@@ -95,6 +98,7 @@ pub(super) fn at(
                 _ if new.is_null() => {}
                 _ => {
                     let inner = Value::Object(Map::from_iter([(sub.name.to_owned(), new)]));
+                    let inner = coerce_one(attr, inner, attr.name)?;
                     holder = if attr.multi_valued {
                         Value::Array(vec![inner])
                     } else {

@@ -94,6 +94,7 @@ fn password_is_write_only_and_never_returned_and_groups_read_only() {
 fn the_tenant_role_catalogue_is_the_roles_canonical_values() {
     let catalogue = discovery::Catalogue {
         role_numbers: vec!["2".into(), "6".into(), "11".into()],
+        perm_names: vec!["reports".into()],
     };
     let Some(user) = discovery::schema_with(BASE, urn::USER, &catalogue) else {
         panic!("no User schema")
@@ -106,6 +107,14 @@ fn the_tenant_role_catalogue_is_the_roles_canonical_values() {
     assert_eq!(
         roles["subAttributes"][0]["canonicalValues"],
         serde_json::json!(["2", "6", "11"])
+    );
+    let entitlements = user["attributes"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["name"] == "entitlements").cloned())
+        .unwrap_or_default();
+    assert_eq!(
+        entitlements["subAttributes"][0]["canonicalValues"],
+        serde_json::json!(["reports"])
     );
     let listed = discovery::schemas_with(BASE, &catalogue);
     assert_eq!(listed["Resources"][0], user);

@@ -166,3 +166,27 @@ fn details_never_echo_the_value() {
     assert!(!e.to_string().contains("s3cret"), "{e}");
     assert_eq!(e.scim_type(), "invalidValue");
 }
+
+#[test]
+fn a_sub_attribute_alone_is_not_a_whole_element() {
+    let mut no_email = user();
+    if let Some(o) = no_email.as_object_mut() {
+        o.remove("emails");
+    }
+    let before = no_email.clone();
+    let e = try_patch(
+        &USER_TYPE,
+        &mut no_email,
+        ops(json!([{"op": "add", "path": "emails.type", "value": "work"}])),
+    );
+    assert!(matches!(e, Err(RequestError::InvalidValue(_))), "{e:?}");
+    assert_eq!(no_email, before);
+    // With its value it is one.
+    let e = try_patch(
+        &USER_TYPE,
+        &mut no_email,
+        ops(json!([{"op": "add", "path": "emails.value", "value": "a@example.com"}])),
+    );
+    assert!(e.is_ok(), "{e:?}");
+    assert_eq!(no_email["emails"], json!([{"value": "a@example.com"}]));
+}

@@ -221,3 +221,28 @@ proptest! {
         check(&GROUP_TYPE, group(), &body)?;
     }
 }
+
+proptest! {
+    #[test]
+    fn input_checks_never_panic_and_are_idempotent(
+        body in proptest::collection::vec((proptest::sample::select(PATHS), value()), 0..6),
+    ) {
+        // Required attributes first, so that most bodies get past them to the rest.
+        let mut map = Map::new();
+        map.insert("userName".into(), Value::from("bjensen"));
+        map.insert("displayName".into(), Value::from("Tour Guides"));
+        map.extend(body.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        let mut body = Value::Object(map);
+        for rt in [&USER_TYPE, &GROUP_TYPE] {
+            let mut once = body.clone();
+            if rosetta_scim::input::check_input(rt, &mut once, None).is_ok() {
+                let mut twice = once.clone();
+                prop_assert!(rosetta_scim::input::check_input(rt, &mut twice, None).is_ok());
+                prop_assert_eq!(&twice, &once);
+                prop_assert!(once.get("id").is_none() && once.get("meta").is_none());
+            }
+        }
+        // PUT against the resource as it is.
+        let _ = rosetta_scim::input::check_input(&USER_TYPE, &mut body, Some(&user()));
+    }
+}
