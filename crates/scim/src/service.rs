@@ -30,11 +30,14 @@ pub async fn resource_type(_: ScimCaller, name: Path<String>, req: HttpRequest) 
         .ok_or_else(|| ScimError::not_found("ResourceType"))
 }
 
-/// The tenant's role numbers, announced as `roles.value`'s canonical values.
+/// The tenant's role numbers, announced as `roles.value`'s canonical values, and the one perm
+/// with a meaning of its own that a scim credential may grant (`admin`; never `keaz`,
+/// MAPPING.md) as `entitlements.value`'s. Other perm names are free text and not listed.
 async fn catalogue(caller: &ScimCaller, dir: &Directory) -> Result<Catalogue, ScimError> {
     let roles = dir.roles(caller.0.tenant).await?;
     Ok(Catalogue {
         role_numbers: roles.iter().map(|r| r.number.to_string()).collect(),
+        perm_names: vec!["admin".to_owned()],
     })
 }
 

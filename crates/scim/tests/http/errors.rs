@@ -139,6 +139,8 @@ async fn uniqueness(backend: Backend) {
     // userName is caseExact false: another letter case is the same name.
     let mut again = ada();
     again["userName"] = json!("ADA@example.com");
+    again["externalId"] = json!("ext-other");
+    again["emails"] = json!([{"value": "other@example.com"}]);
     let r = scim.post("/Users", &again).await;
     assert_json_snapshot!("user_name_taken", assert_error(&r, 409, Some("uniqueness")));
     let mut other = ada();
