@@ -40,6 +40,7 @@ fn credentials(dialect: &str) -> [(Option<(&'static str, &'static str)>, &'stati
         "usr" => [(None, ""), (Some(("Authorization", "Bearer nobody")), "")],
         "keaz" => [(None, ""), (Some(("token", "nobody")), "")],
         "v2" => [(None, ""), (None, "&CompanyId=1&IntegrationKey=nobody")],
+        "scim" => [(None, ""), (Some(("Authorization", "Bearer nobody")), "")],
         other => panic!("unknown dialect {other}"),
     }
 }
@@ -51,6 +52,10 @@ fn says_unauthenticated(dialect: &str, body: &Value) -> bool {
         "usr" => body["error"]["code"] == "unauthorized",
         "keaz" => body["error"] == "unauthorized",
         "v2" => body["ResponseStatus"]["ErrorCode"] == "Unauthorized",
+        "scim" => {
+            body["schemas"][0] == "urn:ietf:params:scim:api:messages:2.0:Error"
+                && body["status"] == "401"
+        }
         other => panic!("unknown dialect {other}"),
     }
 }

@@ -12,22 +12,22 @@ use serde_json::{json, Value};
 
 /// What MAPPING.md says every dialect must show of one person.
 #[derive(Debug, Clone)]
-struct Person {
-    id: i64,
-    full: String,
-    first: String,
-    last: String,
-    email: String,
-    username: String,
+pub(crate) struct Person {
+    pub(crate) id: i64,
+    pub(crate) full: String,
+    pub(crate) first: String,
+    pub(crate) last: String,
+    pub(crate) email: String,
+    pub(crate) username: String,
     /// `active`, `pending` or `inactive`.
-    status: &'static str,
-    role: (i64, &'static str),
-    perms: Vec<&'static str>,
-    account: Option<i64>,
+    pub(crate) status: &'static str,
+    pub(crate) role: (i64, &'static str),
+    pub(crate) perms: Vec<&'static str>,
+    pub(crate) account: Option<i64>,
 }
 
 impl Person {
-    fn named(&mut self, first: &str, last: &str) {
+    pub(crate) fn named(&mut self, first: &str, last: &str) {
         self.first = first.into();
         self.last = last.into();
         self.full = format!("{first} {last}");
@@ -42,7 +42,7 @@ fn capitalised(status: &str) -> String {
 }
 
 /// Reads `p` through all four dialects, one by one and in their lists; gives the v2 `Id`.
-async fn check_everywhere(c: &Clients, p: &Person) -> String {
+pub(crate) async fn check_everywhere(c: &Clients, p: &Person) -> String {
     let ctx = format!("{p:?}");
 
     // kashflow
@@ -141,7 +141,7 @@ async fn keaz_list_has(c: &Clients, path: &str, id: i64) -> bool {
 }
 
 /// After a delete: every dialect answers its own not-found, and no list holds the user.
-async fn gone_everywhere(c: &Clients, id: i64, uuid: &str, email: &str) {
+pub(crate) async fn gone_everywhere(c: &Clients, id: i64, uuid: &str, email: &str) {
     let r = c.kf.user(id).await;
     assert_eq!(r.expect(404)["Error"], "UserNotFound");
     let r = c.kf.send(Method::GET, &format!("/user/{id}"), None).await;
@@ -181,7 +181,7 @@ async fn gone_everywhere(c: &Clients, id: i64, uuid: &str, email: &str) {
 }
 
 /// The number a user got, found by email through keaz (for users v2 made: v2 shows no id).
-async fn id_of(c: &Clients, email: &str) -> i64 {
+pub(crate) async fn id_of(c: &Clients, email: &str) -> i64 {
     let z = c
         .keaz
         .send(

@@ -12,6 +12,7 @@
 //! | `BASE` | the main listener, e.g. `http://127.0.0.1:8080` (no trailing slash) |
 //! | `COMPANY_ID`, `INTEGRATION_KEY` | the tenant's v2 credentials |
 //! | `USR_TOKEN` | a usr bearer token of the tenant |
+//! | `SCIM_TOKEN` | (scim page) a scim bearer token of the tenant |
 //! | `OUTBOX` | `email.dir` (the file transport writes one `.eml` per message there) |
 //! | `KASHFLOW_BASE` | (operations page) kashflow's own listener |
 //!
@@ -209,6 +210,24 @@ async fn v2_page(backend: Backend) {
     dialect_page(backend, "v2", 5).await;
 }
 
+/// scim.md also needs a scim bearer token (`rosetta credential create --dialect scim`).
+async fn scim_page(backend: Backend) {
+    require_tools();
+    let mut app = TestGateway::start(backend).await;
+    let mut env = prepare(&app).await;
+    let company: i64 = env
+        .iter()
+        .find(|(k, _)| k == "COMPANY_ID")
+        .and_then(|(_, v)| v.parse().ok())
+        .expect("COMPANY_ID");
+    let token = app
+        .credential(rosetta_core::TenantId(company), "scim")
+        .await;
+    env.push(("SCIM_TOKEN".into(), token));
+    run_page("scim", &page("docs/dialects/scim.md"), &env, 10).await;
+    app.stop().await;
+}
+
 /// operations.md: its `toml` blocks are real configuration (dedicated listeners get port 0 here
 /// so tests never collide), and its `sh` blocks run against the gateway that configuration
 /// makes.
@@ -267,5 +286,6 @@ backend_tests!(
     usr_page,
     keaz_page,
     v2_page,
+    scim_page,
     operations_page
 );

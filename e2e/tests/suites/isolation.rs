@@ -17,6 +17,8 @@ use rosetta_e2e::TestGateway;
 use rosetta_server::app::DIALECTS;
 use rosetta_testkit::callers::{admin_clients, Clients, Keaz, Kf};
 use rosetta_testkit::{backend_tests, enc, Backend, Client, Fixtures, Resp};
+
+use crate::scim::Scim;
 use serde_json::{json, Value};
 
 const MISSING_ID: &str = "987654";
@@ -34,6 +36,8 @@ enum Key {
     Uuid,
     Name,
     Ext,
+    /// A SCIM group's id.
+    Group,
 }
 
 /// One request of the matrix; `{key}` in `path` and `body` is the asked key.
@@ -67,6 +71,19 @@ fn case(
 
 const KF_PUT: &str = r#"{"Number": {key}, "Email": "hijack@alpha.test", "FullName": "Hi Jack",
     "RoleNumber": 2, "Username": "hijack", "UserAccountDisabled": false}"#;
+const SCIM_USER: &str = r#"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    "userName": "hijack", "name": {"givenName": "Hi", "familyName": "Jack"},
+    "emails": [{"value": "hijack@alpha.test", "type": "work", "primary": true}]}"#;
+const SCIM_PATCH: &str = r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "replace", "path": "active", "value": false}]}"#;
+const SCIM_GROUP: &str =
+    r#"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Hijacked"}"#;
+const SCIM_GROUP_PATCH: &str = r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "replace", "path": "displayName", "value": "Hijacked"}]}"#;
+const SCIM_SEARCH_EMAIL: &str = r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+    "filter": "emails.value eq \"{key}\""}"#;
+const SCIM_SEARCH_GROUP: &str = r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+    "filter": "id eq \"{key}\""}"#;
 const BOOKING: &str =
     r#"{"asset": "car", "start": "2026-03-10T09:00:00Z", "end": "2026-03-10T10:00:00Z"}"#;
 
@@ -98,6 +115,17 @@ fn matrix() -> Vec<Case> {
         case("v2", get.clone(), "/api/v2/user/search", "/api/v2/user/search?ExternalId={key}&IncludeDeletedUserAudits=true", None, Ext),
         case("v2", post.clone(), "/api/v2/user/search", "/api/v2/user/search", Some(r#"{"Email": "{key}"}"#), Email),
         case("v2", post.clone(), "/api/v2/user/search", "/api/v2/user/search", Some(r#"{"Name": "{key}"}"#), Name),
+        case("scim", get.clone(), "/Users/{id}", "/Users/{key}", None, Uuid),
+        case("scim", get.clone(), "/Groups/{id}", "/Groups/{key}", None, Group),
+        case("scim", get.clone(), "/Users", "/Users?filter=id%20eq%20%22{key}%22", None, Uuid),
+        case("scim", get.clone(), "/Users", "/Users?filter=userName%20eq%20%22{key}%22", None, Email),
+        case("scim", get.clone(), "/Users", "/Users?filter=name.givenName%20co%20%22{key}%22", None, Name),
+        case("scim", get.clone(), "/Users", "/Users?filter=externalId%20eq%20%22{key}%22", None, Ext),
+        case("scim", get.clone(), "/Groups", "/Groups?filter=members.value%20eq%20%22{key}%22", None, Uuid),
+        case("scim", get.clone(), "/Groups", "/Groups?filter=id%20eq%20%22{key}%22", None, Group),
+        case("scim", post.clone(), "/Users/.search", "/Users/.search", Some(SCIM_SEARCH_EMAIL), Email),
+        case("scim", post.clone(), "/Groups/.search", "/Groups/.search", Some(SCIM_SEARCH_GROUP), Group),
+        case("scim", post.clone(), "/.search", "/.search", Some(SCIM_SEARCH_EMAIL), Email),
         // Writes.
         case("kashflow", put.clone(), "/users/{number}", "/users/{key}", Some(KF_PUT), Id),
         case("kashflow", put.clone(), "/user/{number}", "/user/{key}", Some(KF_PUT), Id),
@@ -109,12 +137,18 @@ fn matrix() -> Vec<Case> {
         case("keaz", post.clone(), "/user/{id}/resend", "/user/{key}/resend", None, Id),
         case("keaz", post.clone(), "/user/{id}/assets/{tag}", "/user/{key}/assets/car", Some(r#"{"reg": "HIJACK"}"#), Id),
         case("keaz", post.clone(), "/user/{id}/bookings", "/user/{key}/bookings", Some(BOOKING), Id),
+        case("scim", put.clone(), "/Users/{id}", "/Users/{key}", Some(SCIM_USER), Uuid),
+        case("scim", Method::PATCH, "/Users/{id}", "/Users/{key}", Some(SCIM_PATCH), Uuid),
+        case("scim", put.clone(), "/Groups/{id}", "/Groups/{key}", Some(SCIM_GROUP), Group),
+        case("scim", Method::PATCH, "/Groups/{id}", "/Groups/{key}", Some(SCIM_GROUP_PATCH), Group),
         // Deletes.
         case("kashflow", delete.clone(), "/users/{number}", "/users/{key}", None, Id),
         case("kashflow", delete.clone(), "/user/{number}", "/user/{key}", None, Id),
         case("usr", delete.clone(), "/usr/{userId}", "/usr/{key}", None, Id),
         case("keaz", delete.clone(), "/user/{id}", "/user/{key}", None, Id),
-        case("v2", delete, "/api/v2/user", "/api/v2/user?Id={key}", None, Uuid),
+        case("v2", delete.clone(), "/api/v2/user", "/api/v2/user?Id={key}", None, Uuid),
+        case("scim", delete.clone(), "/Users/{id}", "/Users/{key}", None, Uuid),
+        case("scim", delete, "/Groups/{id}", "/Groups/{key}", None, Group),
     ]
 }
 
@@ -156,6 +190,14 @@ const NO_USER_ROUTES: &[(&str, &str, &str, &str)] = &[
     ),
     ("keaz", "POST", "/import/users", "create"),
     ("v2", "POST", "/api/v2/user", "create"),
+    ("scim", "POST", "/Users", "create"),
+    ("scim", "POST", "/Groups", "create"),
+    ("scim", "GET", "/ServiceProviderConfig", "discovery"),
+    ("scim", "GET", "/ResourceTypes", "discovery"),
+    ("scim", "GET", "/ResourceTypes/{name}", "discovery"),
+    ("scim", "GET", "/Schemas", "discovery"),
+    ("scim", "GET", "/Schemas/{urn}", "discovery"),
+    ("scim", "GET", "/{unknown}", "no endpoint: the SCIM 404"),
 ];
 
 /// Every route of every dialect is in the matrix, a list, or named as naming no user: a new
@@ -191,8 +233,8 @@ fn the_matrix_covers_every_route() {
 
 /// Sends `path` (with `{key}` replaced) through the dialect's client.
 /// kashflow and v2 also answer in XML (`xml`); usr and keaz speak JSON only.
-async fn ask(c: &Clients, case: &Case, key: &str, xml: bool) -> Resp {
-    let in_url = if case.key == Key::Id {
+async fn ask(c: &Clients, scim: &Scim, case: &Case, key: &str, xml: bool) -> Resp {
+    let in_url = if matches!(case.key, Key::Id | Key::Uuid | Key::Group) {
         key.to_owned()
     } else {
         enc(key)
@@ -227,6 +269,7 @@ async fn ask(c: &Clients, case: &Case, key: &str, xml: bool) -> Resp {
         ("kashflow", false) => c.kf.send(m, &path, body.as_ref()).await,
         ("usr", false) => c.usr.send(m, &path, body.as_ref()).await,
         ("keaz", false) => c.keaz.send(m, &path, body.as_ref()).await,
+        ("scim", false) => scim.send(m, &path, body.as_ref()).await,
         ("v2", false) => {
             let (p, q) = path.split_once('?').unwrap_or((&path, ""));
             c.v2.send(m, p, q, body.as_ref()).await
@@ -384,14 +427,19 @@ const B_MARKERS: &[&str] = &[
     "B-EXT-1",
     "B-REG-77",
     "rootb",
+    "Beta Team",
 ];
 
 async fn foreign_users_read_as_missing(backend: Backend) {
     let app = TestGateway::start(backend).await;
     let gw = app.client.clone();
     let (ga, gb) = (gw.tagged("A"), gw.tagged("B"));
-    let (_, a) = admin_clients(&app, &ga, "Alpha", "roota", "roota@alpha.test").await;
-    let (_, b) = admin_clients(&app, &gb, "Beta", "rootb", "rootb@beta.test").await;
+    let (ta, a) = admin_clients(&app, &ga, "Alpha", "roota", "roota@alpha.test").await;
+    let (tbid, b) = admin_clients(&app, &gb, "Beta", "rootb", "rootb@beta.test").await;
+    let (scim_a, scim_b) = (
+        Scim::of(&app, &ga, ta).await,
+        Scim::of(&app, &gb, tbid).await,
+    );
     // A has a user on account 42 too, and a deletion of its own.
     a.usr
         .send(
@@ -405,6 +453,34 @@ async fn foreign_users_read_as_missing(backend: Backend) {
         .await
         .expect(201);
     let tb = setup_b(&app, &b, &gb).await;
+    // A SCIM group of B's, with B's target in it; and one of A's, so A's lists are not empty.
+    let b_group = scim_b
+        .send(
+            Method::POST,
+            "/Groups",
+            Some(
+                &json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                         "displayName": "Beta Team", "members": [{"value": tb.uuid}]}),
+            ),
+        )
+        .await
+        .expect(201);
+    let b_group_id = b_group["id"].as_str().unwrap().to_owned();
+    scim_a
+        .send(
+            Method::POST,
+            "/Groups",
+            Some(
+                &json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                         "displayName": "Alpha Team"}),
+            ),
+        )
+        .await
+        .expect(201);
+    let b_group_before = scim_b
+        .get(&format!("/Groups/{b_group_id}"))
+        .await
+        .expect(200);
 
     for case in matrix() {
         let foreign: Vec<String> = match case.key {
@@ -413,6 +489,7 @@ async fn foreign_users_read_as_missing(backend: Backend) {
             Key::Uuid => vec![tb.uuid.clone()],
             Key::Name => vec!["Beatrix".into()],
             Key::Ext => vec!["B-EXT-1".into()],
+            Key::Group => vec![b_group_id.clone()],
         };
         let missing = match case.key {
             Key::Id => MISSING_ID,
@@ -420,6 +497,7 @@ async fn foreign_users_read_as_missing(backend: Backend) {
             Key::Uuid => MISSING_UUID,
             Key::Name => MISSING_NAME,
             Key::Ext => MISSING_EXT,
+            Key::Group => MISSING_UUID,
         };
         let formats: &[bool] = match case.dialect {
             "kashflow" | "v2" => &[false, true],
@@ -434,14 +512,27 @@ async fn foreign_users_read_as_missing(backend: Backend) {
                     case.path,
                     if xml { " (XML)" } else { "" }
                 );
-                let theirs = ask(&a, &case, &key, xml).await;
-                let nobodys = ask(&a, &case, missing, xml).await;
+                let theirs = ask(&a, &scim_a, &case, &key, xml).await;
+                let nobodys = ask(&a, &scim_a, &case, missing, xml).await;
                 assert_eq!(
                     theirs.status, nobodys.status,
                     "{what}: {} / {}",
                     theirs.text, nobodys.text
                 );
-                let search = case.dialect == "v2" && case.path.contains("search");
+                let search = (case.dialect == "v2" && case.path.contains("search"))
+                    || (case.dialect == "scim"
+                        && (case.path.contains("filter=") || case.path.contains(".search")));
+                if case.dialect == "scim" && !search {
+                    // scim.md: another tenant's resource is 404, exactly as a missing one.
+                    assert_eq!(theirs.status, 404, "{what}: {}", theirs.text);
+                }
+                if search {
+                    assert!(
+                        theirs.status != 200 || !theirs.text.contains(&key),
+                        "{what}: {}",
+                        theirs.text
+                    );
+                }
                 assert!(
                     theirs.status >= 400 || search,
                     "{what}: B's user answered {}: {}",
@@ -463,6 +554,19 @@ async fn foreign_users_read_as_missing(backend: Backend) {
 
     // Nothing of B's changed.
     assert_eq!(b_snapshot(&b, &tb.target_id, &tb.uuid).await, tb.before);
+    assert_eq!(
+        scim_b
+            .get(&format!("/Groups/{b_group_id}"))
+            .await
+            .expect(200),
+        b_group_before
+    );
+    // A's SCIM lists hold only A's users and groups.
+    let users = scim_a.get("/Users?count=1000").await.expect(200);
+    assert_eq!(users["totalResults"], 2, "roota and the decoy: {users}");
+    let groups = scim_a.get("/Groups").await.expect(200);
+    assert_eq!(groups["totalResults"], 1, "{groups}");
+    assert_eq!(groups["Resources"][0]["displayName"], "Alpha Team");
     b.keaz
         .user(tb.pending_id.parse().unwrap())
         .await

@@ -8,4 +8,5 @@ mod cross_dialect;
 mod docs;
 mod isolation;
 mod rights;
+mod scim;
 mod text_rule;
