@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod v2_json;
 mod values;
 pub use values::parse_duration;
 use values::{bool_value, duration, num, opt_bool, opt_num};
@@ -164,6 +165,9 @@ pub struct DialectMount {
     pub enabled: Option<bool>,
     pub prefix: Option<String>,
     pub listen: Option<String>,
+    /// v2 only: JSON member casing and dates by default (`config/v2_json.rs`).
+    pub json_case: Option<String>,
+    pub json_dates: Option<String>,
 }
 
 impl Default for DatabaseConfig {
@@ -348,6 +352,7 @@ impl Config {
         {
             return Err(ConfigError::Invalid("limits must be positive".into()));
         }
+        self.v2_json_style()?;
         if self.server.max_connections == Some(0) {
             return Err(ConfigError::Invalid(
                 "server.max_connections must be positive".into(),
