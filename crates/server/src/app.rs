@@ -319,6 +319,12 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         "open-file limit and connections per listener"
     );
     let dir_data = web::Data::from(directory.clone());
+    // dialects.v2.json_case / json_dates: read by the v2 dialect alone, when jsconfig is silent.
+    let v2_json = web::Data::new(
+        config
+            .v2_json_style()
+            .map_err(|e| StartError::Config(e.to_string()))?,
+    );
     let db_data = web::Data::new(db.clone());
     let documents = web::Data::new(
         Documents::new(
@@ -364,6 +370,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
             .collect::<Result<_, _>>()?;
         let (dir_data, db_data, metrics) = (dir_data.clone(), db_data.clone(), metrics.clone());
         let documents = documents.clone();
+        let v2_json = v2_json.clone();
         let baseline = ops && config.server.bench_baseline;
         let server = HttpServer::new(move || {
             let mut app = App::new()
@@ -371,6 +378,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
                 .app_data(db_data.clone())
                 .app_data(metrics.clone())
                 .app_data(web::Data::new(limits))
+                .app_data(v2_json.clone())
                 .app_data(web::PayloadConfig::new(
                     limits.import_bytes.max(limits.body_bytes),
                 ))

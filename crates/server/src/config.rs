@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub mod deprecation;
+mod v2_json;
 mod values;
 pub use values::parse_duration;
 use values::{bool_value, duration, num, opt_bool, opt_num};
@@ -187,6 +188,9 @@ pub struct DialectMount {
     pub listen: Option<String>,
     /// `[dialects.<name>.deprecation]`: see docs/migration.md.
     pub deprecation: Option<deprecation::DeprecationConfig>,
+    /// v2 only: JSON member casing and dates by default (`config/v2_json.rs`).
+    pub json_case: Option<String>,
+    pub json_dates: Option<String>,
 }
 
 impl Default for DatabaseConfig {
@@ -376,6 +380,7 @@ impl Config {
                 "usage.retention must be at least 1d".into(),
             ));
         }
+        self.v2_json_style()?;
         if self.server.max_connections == Some(0) {
             return Err(ConfigError::Invalid(
                 "server.max_connections must be positive".into(),

@@ -364,6 +364,7 @@ namespace Rosetta.Clients
                 Eq("search setup create " + i, HttpStatusCode.OK, c.Status);
             }
             var seen = new List<Guid>();
+            var order = new List<string>();
             for (int page = 0; page < 2; page++)
             {
                 var name = "search page " + page;
@@ -381,10 +382,12 @@ namespace Rosetta.Clients
                         Eq(name + " Status", "Pending", u.Status);
                         Check(name + " FirstName", u.FirstName == "Pager" + run, Show(u.FirstName));
                         seen.Add(u.Id);
+                        order.Add(u.LastName);
                     }
             }
             Eq("search pages distinct", 3, seen.Distinct().Count());
-            Check("search ordered by Id", seen.Count == 3 && seen.SequenceEqual(seen.OrderBy(g => g.ToString())), string.Join(",", seen));
+            // v2.md: ordered by the users' internal id, which grows: the order they were created in.
+            Check("search ordered by creation", string.Join(",", order) == "N0,N1,N2", string.Join(",", order));
             // POST search with a serialized UserSearch body.
             var ps = Send(HttpMethod.Post, "/api/v2/user/search?" + X + Q(""), Utf8Xml(new UserSearch { Name = "pager" + run, Status = "Pending", PageSize = 10 }), null);
             var psr = FromXml<UserSearchResponse>("search POST", ps);
