@@ -9,10 +9,9 @@
 mod clock;
 mod gate;
 mod policy;
-mod withdrawn;
 
+pub use crate::withdrawn::{Withdrawn, WithdrawnReason};
 pub use clock::Clock;
 pub(crate) use gate::{guard, ResourceGate};
 pub use gate::{Deprecations, RoutePolicy};
 pub use policy::{imf_fixdate, AfterSunset, Policy, State, Window};
-pub use withdrawn::{Withdrawn, WithdrawnReason};

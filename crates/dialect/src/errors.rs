@@ -13,7 +13,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use crate::body::BodyTimedOut;
-use crate::deprecation::Withdrawn;
+use crate::withdrawn::Withdrawn;
 
 /// The error type of a dialect. `error_response` is the answer in the dialect's default
 /// format; `render` the answer to this request.

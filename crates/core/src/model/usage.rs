@@ -122,7 +122,8 @@ impl RouteUsage {
 impl CallerUsage {
     /// Buckets summed per tenant and caller; the most recent caller first.
     pub fn sum(counts: &[UsageCount]) -> Vec<Self> {
-        let mut sums: BTreeMap<(Option<TenantId>, &str), (Span, BTreeSet<&str>)> = BTreeMap::new();
+        type Routes<'a> = (Span, BTreeSet<&'a str>);
+        let mut sums: BTreeMap<(Option<TenantId>, &str), Routes<'_>> = BTreeMap::new();
         for c in counts {
             let entry = sums
                 .entry((c.tenant, c.caller.as_str()))

@@ -10,8 +10,10 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::ResponseError;
 
-use super::{Clock, Policy, State, Withdrawn, WithdrawnReason};
+use super::clock::Clock;
+use super::policy::{Policy, State};
 use crate::errors::Render;
+use crate::withdrawn::{Withdrawn, WithdrawnReason};
 
 /// One route's own policy, in place of the dialect's. `path` is spelled as the route table
 /// spells it (under the prefix).

@@ -270,3 +270,69 @@ fn joins() {
     assert_eq!(join("", "/users"), "/users");
     assert_eq!(join("/x/", "/users"), "/x/users");
 }
+
+/// A dialect that has no shape of its own for a withdrawn call (`TestError` keeps the default
+/// `DialectError::withdrawn`) answers the generic JSON, with the headers, and no handler runs;
+/// a route's own policy applies to its method only.
+#[actix_web::test]
+async fn a_deprecated_mount_without_a_shape_of_its_own_answers_the_generic_refusal() {
+    use crate::deprecation::{AfterSunset, Deprecations, Policy, RoutePolicy, Window};
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+    let policy = Policy {
+        deprecated_at: at("2026-06-01T00:00:00Z"),
+        sunset: None,
+        link: Some("https://example.com/m".into()),
+        after_sunset: AfterSunset::Serve,
+        brownouts: vec![Window {
+            start: at("2026-12-01T10:00:00Z"),
+            end: at("2026-12-01T11:00:00Z"),
+        }],
+        brownout_status: StatusCode::SERVICE_UNAVAILABLE,
+    };
+    let open = Policy {
+        brownouts: Vec::new(),
+        ..policy.clone()
+    };
+    let deprecations = Deprecations {
+        dialect: Some(policy),
+        routes: vec![RoutePolicy {
+            method: Method::GET,
+            path: "/things/{id}".into(),
+            policy: open,
+        }],
+        clock: crate::Clock::from_fn(move || at("2026-12-01T10:59:59.500Z")),
+    };
+    let mounted = TEST.mount().with_deprecations(&deprecations).unwrap();
+    let app =
+        init_service(App::new().service(web::scope("/t").configure(|cfg| mounted.configure(cfg))))
+            .await;
+    let res = call_service(
+        &app,
+        TestRequest::put()
+            .uri("/t/things/7")
+            .insert_header(("x-who", "admin"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers().get("retry-after").unwrap(), "1");
+    assert_eq!(res.headers().get("deprecation").unwrap(), "@1780272000");
+    let body: serde_json::Value = serde_json::from_slice(&read_body(res).await).unwrap();
+    assert_eq!(body["error"], "unavailable");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("https://example.com/m"));
+    // GET of the same path has a policy of its own, without the window: served.
+    let res = call_service(
+        &app,
+        TestRequest::get()
+            .uri("/t/things/7")
+            .insert_header(("x-who", "user"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers().get("deprecation").unwrap(), "@1780272000");
+    assert!(res.headers().get("sunset").is_none());
+}

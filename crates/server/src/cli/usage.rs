@@ -171,7 +171,7 @@ impl Labels {
         let tenant = c.tenant?;
         if let Some(id) = c.caller.strip_prefix("credential:") {
             let id: i64 = id.parse().ok()?;
-            if !self.credentials.contains_key(&tenant.0) {
+            if let std::collections::hash_map::Entry::Vacant(e) = self.credentials.entry(tenant.0) {
                 let names = dir
                     .credentials_of(tenant)
                     .await
@@ -179,7 +179,7 @@ impl Labels {
                     .into_iter()
                     .map(|s| (s.id, s.name))
                     .collect();
-                self.credentials.insert(tenant.0, names);
+                e.insert(names);
             }
             return self.credentials.get(&tenant.0)?.get(&id).cloned().flatten();
         }
