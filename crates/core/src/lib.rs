@@ -24,8 +24,8 @@ pub use secrets::{MemorableWord, Password};
 pub use store::{
     AssetStore, AuditStore, CredentialStore, EndSessions, LoginName, LoginStore, NewAsset,
     NewCredential, NewTenant, NewUserWrite, OutboxStore, Redeem, RedeemOutcome, SessionStore,
-    Store, TenantStore, TicketReplace, TicketStore, UsageStore, UserListStore, UserStore,
-    UserUpdateWrite,
+    Store, TenantStore, TicketReplace, TicketStore, UsageStore, UserListStore, UserPages,
+    UserStore, UserUpdateWrite,
 };
 pub use tags::{AssetTag, PermName};
 pub use text::TextKind;

@@ -3,6 +3,7 @@
 pub mod body;
 mod caller;
 mod errors;
+mod list_stream;
 pub mod members;
 pub mod openapi;
 pub mod path;
@@ -16,6 +17,7 @@ use actix_web::{HttpMessage, HttpRequest};
 pub use body::{read_body, BodyError, Limits};
 pub use caller::{Admin, Caller};
 pub use errors::{render, DialectError, Render};
+pub use list_stream::{json_items, streamed_list, xml_items, ListFrame};
 pub use members::{Members, Repeated};
 pub use reply::JsonReply;
 pub use table::{join, paths_overlap, AppData, Dialect, Handler, Mounted, OtherMethods, Route};
