@@ -26,7 +26,7 @@ pub use store::{
     AssetStore, AuditStore, CredentialStore, EndSessions, GroupStore, GroupUpdateWrite, LoginName,
     LoginStore, NewAsset, NewCredential, NewGroupWrite, NewTenant, NewUserWrite, OutboxStore,
     QueryStore, Redeem, RedeemOutcome, SessionStore, Store, TenantStore, TicketReplace,
-    TicketStore, UsageStore, UserListStore, UserStore, UserUpdateWrite,
+    TicketStore, UsageStore, UserListStore, UserPages, UserStore, UserUpdateWrite,
 };
 pub use tags::{AssetTag, PermName};
 pub use text::TextKind;

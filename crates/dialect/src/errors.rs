@@ -8,7 +8,8 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::ConnectionType;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{ConnectionType, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
@@ -64,6 +65,13 @@ pub(crate) async fn negotiate(
         Some(answer) => res.into_response(answer),
         None => res.map_into_boxed_body(),
     };
+    let res_is_unavailable = res.status() == StatusCode::SERVICE_UNAVAILABLE;
+    // Every 503 of a dialect is worth a retry soon (a busy list slot, a database away): the
+    // client is told when, unless the error said so itself.
+    let headers = res.response_mut().headers_mut();
+    if res_is_unavailable && !headers.contains_key(header::RETRY_AFTER) {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
     // A body that did not arrive in time is not waited for again: actix would otherwise keep
     // draining a chunked body the handler gave up on, holding the connection open.
     if res.request().extensions().get::<BodyTimedOut>().is_some() {

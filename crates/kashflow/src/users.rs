@@ -11,15 +11,16 @@ use rosetta_core::{
     UserFilter, UserId,
 };
 use rosetta_dialect::path::{number, NumberRule};
-use rosetta_dialect::{Admin, Limits};
+use rosetta_dialect::{json_items, streamed_list, xml_items, Admin, Limits, ListFrame};
 
 use crate::auth::KfSession;
 use crate::body::read_members;
 use crate::convert;
 use crate::errors::KfError;
+use crate::format::Format;
 use crate::reply::Reply;
 use crate::requests::UserBody;
-use crate::wire;
+use crate::wire::{self, ToXml};
 
 /// Users in KashFlow's shape: role names from the tenant's catalogue, and each user's live
 /// sessions as `NoOfLogins`.
@@ -53,14 +54,33 @@ fn user_id(raw: &str) -> Result<UserId, KfError> {
         .ok_or_else(KfError::user_not_found)
 }
 
+/// The whole list, written a page at a time as it is read (each page's `NoOfLogins` read with
+/// it), in the bytes of the list written at once.
 pub async fn list_users(
     KfSession(SessionAuth { actor, roles, .. }): KfSession,
+    req: HttpRequest,
     dir: Data<Directory>,
-) -> Result<Reply<wire::UserList>, KfError> {
-    let users = dir.all_users(&actor, &UserFilter::all()).await?;
-    Ok(Reply::ok(wire::UserList(
-        to_wire(&dir, &roles, &users).await?,
-    )))
+) -> Result<HttpResponse, KfError> {
+    let pages = dir.all_users(&actor, &UserFilter::all()).await?;
+    let format = Format::of(&req);
+    let frame = match format {
+        Format::Json => ListFrame::json(),
+        Format::Xml { .. } => ListFrame::xml("ArrayOfUser"),
+    };
+    let roles = std::sync::Arc::new(roles);
+    let render = move |users: Vec<User>| {
+        let (dir, roles) = (dir.clone(), roles.clone());
+        async move {
+            let users = to_wire(&dir, &roles, &users)
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+            match format {
+                Format::Json => json_items(&users).map_err(|e| e.to_string()),
+                Format::Xml { .. } => Ok(xml_items(&users, |u, out| u.write_xml(out))),
+            }
+        }
+    };
+    Ok(streamed_list(format.content_type(), frame, pages, render))
 }
 
 pub async fn get_user(

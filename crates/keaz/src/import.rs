@@ -172,11 +172,11 @@ pub async fn import_users(
         return Err(KeazError::unsupported("CSV (text/csv)"));
     }
     let bytes = body(&req, payload, limits.import_bytes).await?;
-    let existing = dir.all_users(&actor, &UserFilter::all()).await?;
-    let taken: HashSet<String> = existing
-        .iter()
-        .flat_map(|u| [u.email.key(), u.username.key()])
-        .collect();
+    let mut existing = dir.all_users(&actor, &UserFilter::all()).await?;
+    let mut taken: HashSet<String> = HashSet::new();
+    while let Some(page) = existing.next_page().await {
+        taken.extend(page?.iter().flat_map(|u| [u.email.key(), u.username.key()]));
+    }
     let parsed = parse(&bytes, actor.tenant, |k| taken.contains(k)).map_err(KeazError::bad_rows)?;
     let rows = parsed.rows;
     let request = CreateUsersRequest {

@@ -5,10 +5,10 @@
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{
-    text, CreateUserRequest, Directory, Onboarding, PermName, Status, UpdateUserRequest,
+    text, CreateUserRequest, Directory, Onboarding, PermName, Status, UpdateUserRequest, User,
     UserFilter, UserKey, UserPatch,
 };
-use rosetta_dialect::{Admin, JsonReply, Limits};
+use rosetta_dialect::{json_items, streamed_list, Admin, JsonReply, Limits, ListFrame};
 use serde_json::Value;
 
 use crate::auth::KeazCaller;
@@ -18,13 +18,16 @@ use crate::request::{json_body, object, query_pairs, query_value, user_id};
 use crate::wire::{self, UserHash, UserInput, EMAIL, LICENSE_TYPES, PERMS};
 
 type Dir = Data<Directory>;
+
+/// What `JsonReply` answers: the streamed list says the same.
+const JSON: &str = "application/json";
 type Lim = Data<Limits>;
 
 pub async fn list_users(
     KeazCaller(actor): KeazCaller,
     req: HttpRequest,
     dir: Dir,
-) -> Result<JsonReply<Vec<UserHash>>, KeazError> {
+) -> Result<HttpResponse, KeazError> {
     // Any `inactive` switches the list, except an explicit false.
     let inactive = query_pairs(&req).iter().any(|(k, v)| {
         k == "inactive" && !matches!(v.to_ascii_lowercase().as_str(), "0" | "false" | "no")
@@ -35,8 +38,12 @@ pub async fn list_users(
     } else {
         vec![Status::Active, Status::Pending]
     };
-    let users = dir.all_users(&actor, &filter).await?;
-    Ok(JsonReply::ok(users.iter().map(user_hash).collect()))
+    let pages = dir.all_users(&actor, &filter).await?;
+    let render = |users: Vec<User>| {
+        let hashes: Vec<UserHash> = users.iter().map(user_hash).collect();
+        std::future::ready(json_items(&hashes).map_err(|e| e.to_string()))
+    };
+    Ok(streamed_list(JSON, ListFrame::json(), pages, render))
 }
 
 pub async fn get_user(

@@ -188,6 +188,7 @@ pub async fn open_with(
         // Half the pool at most runs list and search queries, so reads by id always find a
         // connection however many slow searches are waiting.
         list_concurrency: usize::try_from(pool_size / 2).unwrap_or(1).max(1),
+        full_lists: config.limits.full_lists,
     };
     Ok((Arc::new(Directory::new(store, settings, &secret)), db))
 }

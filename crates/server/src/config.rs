@@ -107,6 +107,10 @@ pub struct LimitsConfig {
     /// answered 408 and its connection closed.
     #[serde(deserialize_with = "duration")]
     pub body_timeout: Duration,
+    /// Whole lists (kashflow's and keaz's `GET /users`, usr's account list) streaming at
+    /// once; one more is answered 503 with `Retry-After` in the dialect's error shape.
+    #[serde(deserialize_with = "num")]
+    pub full_lists: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -127,6 +131,10 @@ pub struct EmailConfig {
     /// Ceiling of the exponential backoff between delivery attempts of one message.
     #[serde(deserialize_with = "duration")]
     pub max_backoff: Duration,
+    /// Messages being delivered at once, taken from the tenants in turn; with SMTP, also the
+    /// most connections kept open to the mail server.
+    #[serde(deserialize_with = "num")]
+    pub send_concurrency: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -233,6 +241,7 @@ impl Default for LimitsConfig {
             body_bytes: 262_144,
             import_bytes: 10 * 1024 * 1024,
             body_timeout: Duration::from_secs(10),
+            full_lists: 8,
         }
     }
 }
@@ -248,6 +257,7 @@ impl Default for EmailConfig {
             activation_url: None,
             poll_interval: Duration::from_secs(2),
             max_backoff: Duration::from_secs(600),
+            send_concurrency: 4,
         }
     }
 }
@@ -372,6 +382,8 @@ impl Config {
         if self.limits.body_bytes == 0
             || self.limits.import_bytes == 0
             || self.limits.body_timeout.is_zero()
+            || self.limits.full_lists == 0
+            || self.email.send_concurrency == 0
         {
             return Err(ConfigError::Invalid("limits must be positive".into()));
         }

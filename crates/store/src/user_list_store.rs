@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
+use rosetta_core::store::PageSender;
 use rosetta_core::{CoreResult, Cursor, Page, TenantId, User, UserFilter, UserId, UserListStore};
 
 use crate::db::{Backend, DbConn};
@@ -39,28 +40,36 @@ impl UserListStore for DieselStore {
             .await?)
     }
 
-    async fn all_users(&self, tenant: TenantId, filter: &UserFilter) -> CoreResult<Vec<User>> {
-        let filter = filter.clone();
-        Ok(self
-            .db
-            .run(move |conn| {
-                let mut users = Vec::new();
-                let mut cursor = Cursor::Start;
-                loop {
-                    let (mut page, next) = load_page(conn, tenant, &filter, cursor, ALL_PAGE)?;
-                    users.append(&mut page);
-                    match next {
-                        Some(after) => cursor = Cursor::After(after),
-                        None => return Ok(users),
-                    }
+    async fn all_users(&self, tenant: TenantId, filter: &UserFilter, pages: PageSender) {
+        let mut cursor = Cursor::Start;
+        loop {
+            // One statement per page, each on a connection of its own: a slow reader of the
+            // answer holds no connection while it reads.
+            let filter = filter.clone();
+            let page = self
+                .db
+                .run(move |conn| load_page(conn, tenant, &filter, cursor, ALL_PAGE))
+                .await;
+            let (users, next) = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    let _gone = pages.send(Err(e.into())).await;
+                    return;
                 }
-            })
-            .await?)
+            };
+            if pages.send(Ok(users)).await.is_err() {
+                return; // the answer was dropped: its client went away
+            }
+            match next {
+                Some(after) => cursor = Cursor::After(after),
+                None => return,
+            }
+        }
     }
 }
 
-/// Rows per statement when every matching user is read: bounds what one statement holds.
-const ALL_PAGE: u32 = 10_000;
+/// Rows per statement when every matching user is read: what one page of a whole list holds.
+const ALL_PAGE: u32 = 1_000;
 
 /// One page in id order from `cursor`, and the cursor of the next page if there is one.
 fn load_page(

@@ -3,13 +3,13 @@
 
 use actix_web::http::Method;
 use actix_web::web::{Data, Path, Payload};
-use actix_web::HttpRequest;
+use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{
-    CreateUserRequest, Directory, Onboarding, UpdateUserRequest, UserFilter, UserId, UserKey,
+    CreateUserRequest, Directory, Onboarding, UpdateUserRequest, User, UserFilter, UserId, UserKey,
 };
 use rosetta_dialect::body::{media_type, read_body};
 use rosetta_dialect::path::{number, NumberRule};
-use rosetta_dialect::{JsonReply, Limits};
+use rosetta_dialect::{json_items, streamed_list, JsonReply, Limits, ListFrame};
 
 use crate::auth::UsrCaller;
 use crate::convert;
@@ -46,7 +46,7 @@ pub async fn list_by_account(
     UsrCaller(actor): UsrCaller,
     account: Path<String>,
     dir: Data<Directory>,
-) -> Answer<Vec<UserOut>> {
+) -> Result<HttpResponse, UsrError> {
     let account = number(&account, NumberRule::Digits).ok_or_else(UsrError::not_found_account)?;
     let filter = UserFilter {
         statuses: Vec::new(),
@@ -55,8 +55,18 @@ pub async fn list_by_account(
         email: None,
         external_id: None,
     };
-    let users = dir.all_users(&actor, &filter).await?;
-    Ok(JsonReply::ok(users.iter().map(convert::user_out).collect()))
+    let pages = dir.all_users(&actor, &filter).await?;
+    let render = |users: Vec<User>| {
+        let out: Vec<UserOut> = users.iter().map(convert::user_out).collect();
+        std::future::ready(json_items(&out).map_err(|e| e.to_string()))
+    };
+    // As `JsonReply` says it.
+    Ok(streamed_list(
+        "application/json",
+        ListFrame::json(),
+        pages,
+        render,
+    ))
 }
 
 pub async fn get_user(

@@ -28,6 +28,8 @@ pub struct Directory {
     /// Credentials whose `last_used_at` this gateway wrote in the last minute, by id.
     pub(super) used: Recent<()>,
     pub(super) list_slots: Semaphore,
+    /// Whole lists being written; owned permits, as a list holds its slot while it streams.
+    pub(super) full_lists: Arc<Semaphore>,
     /// What a login for a name without a password verifies against (made on first use).
     pub(super) dummy_hash: OnceCell<String>,
     /// Passwords verified so far.
@@ -49,6 +51,7 @@ impl Directory {
             integration_keys: Recent::new(settings.credential_cache_ttl),
             used: Recent::new(LAST_USED_EVERY),
             list_slots: Semaphore::new(settings.list_concurrency.max(1)),
+            full_lists: Arc::new(Semaphore::new(settings.full_lists.max(1))),
             dummy_hash: OnceCell::new(),
             verifications: AtomicU64::new(0),
             store,

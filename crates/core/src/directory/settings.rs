@@ -18,6 +18,8 @@ pub struct Settings {
     /// List and search queries running at once; the rest wait their turn without holding a
     /// database connection.
     pub list_concurrency: usize,
+    /// Whole lists (the legacy list routes) streaming at once; one more is answered 503.
+    pub full_lists: usize,
     /// Sessions (and, apart, temporary tokens) a user may hold at once; a new one ends the
     /// oldest beyond this.
     pub max_sessions_per_user: u32,
@@ -36,6 +38,7 @@ impl Default for Settings {
             activation_url: "http://127.0.0.1:8080/keaz/activate/{ticket}".into(),
             credential_cache_ttl: Duration::from_secs(10),
             list_concurrency: 2,
+            full_lists: 8,
             max_sessions_per_user: 100,
         }
     }

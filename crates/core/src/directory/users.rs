@@ -13,7 +13,7 @@ use crate::model::{
     AuditAction, AuditRecord, Cursor, NewAudit, Page, SessionKind, User, UserFilter, UserKey,
     UserSecrets,
 };
-use crate::store::{EndSessions, UserUpdateWrite};
+use crate::store::{EndSessions, UserPages, UserUpdateWrite};
 
 impl Directory {
     pub async fn get_user(&self, actor: &Actor, key: UserKey) -> CoreResult<User> {
@@ -26,19 +26,24 @@ impl Directory {
             .ok_or(CoreError::NotFound)
     }
 
-    /// Every user of the actor's tenant matching `filter`, by id: the whole-list routes of
-    /// kashflow, usr and keaz. Takes a list slot like a page does.
-    pub async fn all_users(&self, actor: &Actor, filter: &UserFilter) -> CoreResult<Vec<User>> {
+    /// Every user of the actor's tenant matching `filter`, by id, as pages: the whole-list
+    /// routes of kashflow, usr and keaz. At most `full_lists` run at once; one more is
+    /// unavailable at once (a client retries) rather than queued with its connection open.
+    /// The first page is read before this returns, so a database that is down is this call's
+    /// error.
+    pub async fn all_users(&self, actor: &Actor, filter: &UserFilter) -> CoreResult<UserPages> {
         filter.check()?;
-        let _slot = self
-            .list_slots
-            .acquire()
-            .await
-            .map_err(|_| CoreError::Unavailable("the directory is shutting down".into()))?;
+        let slot = self.full_lists.clone().try_acquire_owned().map_err(|_| {
+            CoreError::Unavailable("too many whole lists are being written; try again".into())
+        })?;
         if !filter.can_match() {
-            return Ok(Vec::new());
+            return Ok(UserPages::empty());
         }
-        self.store.all_users(actor.tenant, filter).await
+        let (pages, list) = UserPages::channel();
+        let store = self.store.clone();
+        let (tenant, filter) = (actor.tenant, filter.clone());
+        tokio::spawn(async move { store.all_users(tenant, &filter, pages).await });
+        list.started(slot).await
     }
 
     /// A user and its live sessions (kashflow's `NoOfLogins`), in one store call.

@@ -20,6 +20,7 @@ mod tenants;
 mod tickets;
 mod usage;
 mod user_lists;
+mod user_pages;
 mod users;
 
 pub use assets::{AssetStore, NewAsset};
@@ -34,6 +35,7 @@ pub use tenants::{NewTenant, TenantStore};
 pub use tickets::{Redeem, RedeemOutcome, TicketReplace, TicketStore};
 pub use usage::UsageStore;
 pub use user_lists::UserListStore;
+pub use user_pages::{PageSender, UserPages, PAGES_AHEAD};
 pub use users::{EndSessions, NewUserWrite, UserStore, UserUpdateWrite};
 
 /// Every capability over one database.

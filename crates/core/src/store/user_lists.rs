@@ -2,9 +2,10 @@
 
 use async_trait::async_trait;
 
+use super::user_pages::PageSender;
 use crate::error::CoreResult;
 use crate::ids::TenantId;
-use crate::model::{Cursor, Page, User, UserFilter};
+use crate::model::{Cursor, Page, UserFilter};
 
 #[async_trait]
 pub trait UserListStore: Send + Sync {
@@ -16,6 +17,7 @@ pub trait UserListStore: Send + Sync {
         limit: u32,
     ) -> CoreResult<Page>;
     /// Every user matching `filter`, by id, without counting them first (the legacy list
-    /// routes answer whole lists). Read on one connection, a bounded page per statement.
-    async fn all_users(&self, tenant: TenantId, filter: &UserFilter) -> CoreResult<Vec<User>>;
+    /// routes answer whole lists): pages read one statement each on the blocking pool, sent
+    /// into `pages` as they are read, until the last or until `pages` is dropped.
+    async fn all_users(&self, tenant: TenantId, filter: &UserFilter, pages: PageSender);
 }

@@ -64,6 +64,15 @@ impl Writer {
         }
     }
 
+    /// Elements with no declaration: a part of a document written elsewhere (a page of a
+    /// streamed list).
+    pub fn fragment(escape: Escape) -> Self {
+        Self {
+            out: String::new(),
+            escape,
+        }
+    }
+
     fn tag(&mut self, name: &str, attributes: &[(&str, &str)]) {
         self.out.push('<');
         self.out.push_str(name);

@@ -3,10 +3,11 @@
 use std::collections::BTreeSet;
 
 use rosetta_core::{
-    Actor, AuditAction, CoreError, CreateUserRequest, Cursor, Field, NameInput, NewUser,
-    Onboarding, Status, UniqueField, UpdateUserRequest, UserFilter, UserId, UserKey, UserPatch,
+    Actor, AuditAction, CoreError, CreateUserRequest, Cursor, Directory, Field, NameInput, NewUser,
+    Onboarding, Settings, Status, UniqueField, UpdateUserRequest, User, UserFilter, UserId,
+    UserKey, UserPatch,
 };
-use rosetta_testkit::{backend_tests, Backend, Fixtures, TestDirectory};
+use rosetta_testkit::{backend_tests, test_settings, Backend, Fixtures, TestDirectory};
 use uuid::Uuid;
 
 fn new_user(username: &str, email: &str, full: &str) -> NewUser {
@@ -525,10 +526,8 @@ async fn pagination_tiles_with_inserts_between_pages(backend: Backend) {
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "ordered by id");
     // The whole-list read (kashflow, usr and keaz lists) gives the same users in the same order,
     // and applies its filter.
-    let whole: Vec<UserId> = dir
-        .all_users(&actor, &all)
+    let whole: Vec<UserId> = whole_list(&dir, &actor, &all)
         .await
-        .unwrap()
         .iter()
         .map(|u| u.id)
         .collect();
@@ -537,7 +536,7 @@ async fn pagination_tiles_with_inserts_between_pages(backend: Backend) {
         statuses: vec![Status::Inactive],
         ..UserFilter::all()
     };
-    let inactive = dir.all_users(&actor, &inactive).await.unwrap();
+    let inactive = whole_list(&dir, &actor, &inactive).await;
     assert_eq!(inactive.len(), 5);
     assert!(inactive.iter().all(|u| u.status == Status::Inactive));
 
@@ -778,4 +777,38 @@ backend_tests!(
     pagination_tiles_with_inserts_between_pages,
     audit_rows_commit_and_roll_back_with_the_change,
     non_admins_cannot_write,
+    whole_lists_are_bounded,
 );
+
+/// Every page of a whole list, in one vector.
+async fn whole_list(dir: &Directory, actor: &Actor, filter: &UserFilter) -> Vec<User> {
+    let mut pages = dir.all_users(actor, filter).await.unwrap();
+    let mut users = Vec::new();
+    while let Some(page) = pages.next_page().await {
+        users.extend(page.unwrap());
+    }
+    users
+}
+
+/// One whole list more than `full_lists` is unavailable at once; its slot is free again when
+/// a list has been read to its end or dropped.
+async fn whole_lists_are_bounded(backend: Backend) {
+    let settings = Settings {
+        full_lists: 1,
+        ..test_settings()
+    };
+    let app = TestDirectory::open_with(backend, settings).await;
+    let (tenant, _) = app.tenant("Bounded").await;
+    let actor = Actor::cli(tenant);
+    app.user(tenant, "ada", "ada@example.com", "letmein").await;
+    let (dir, all) = (&app.directory, UserFilter::all());
+    let held = dir.all_users(&actor, &all).await.unwrap();
+    let refused = dir.all_users(&actor, &all).await.unwrap_err();
+    assert!(matches!(refused, CoreError::Unavailable(_)), "{refused:?}");
+    drop(held);
+    assert_eq!(whole_list(dir, &actor, &all).await.len(), 1);
+    assert!(
+        dir.all_users(&actor, &all).await.is_ok(),
+        "read to its end, the list gave its slot back"
+    );
+}
