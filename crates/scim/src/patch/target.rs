@@ -139,7 +139,7 @@ fn check_mutability(
         }
     }
     if remove && target.required && (found.sub.is_some() || found.attr.required) {
-        return Err(mutability(name, "required and cannot be removed"));
+        return Err(mutability(name, "required"));
     }
     Ok(())
 }
@@ -228,7 +228,7 @@ pub(super) fn filtered(
         }
         match sub {
             Some(s) if s.required => {
-                return Err(mutability(&name, "required and cannot be removed"))
+                return Err(mutability(&name, "required"))
             }
             Some(s) if s.mutability != Mutability::ReadWrite => {
                 return Err(mutability(&name, s.mutability.as_str()))
