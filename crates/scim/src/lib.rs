@@ -19,6 +19,7 @@ mod query;
 pub mod request_error;
 pub mod schema;
 mod service;
+mod translate;
 mod users;
 pub mod wire;
 
