@@ -7,7 +7,7 @@
 
 use actix_web::web::{Data, Payload};
 use actix_web::HttpRequest;
-use rosetta_core::{Actor, Directory, Query, User, UserAttr};
+use rosetta_core::{Actor, Directory, GroupAttr, Members, Query, User, UserAttr};
 use rosetta_dialect::Limits;
 use serde_json::Value;
 
@@ -15,10 +15,12 @@ use crate::auth::ScimCaller;
 use crate::check_filter;
 use crate::errors::{ScimError, ScimType};
 use crate::filter::{parse_filter, Filter};
+use crate::groups::group_json;
+use crate::http::base_url;
 use crate::http::{read_object, ScimReply};
 use crate::project::Projection;
 use crate::query::Params;
-use crate::schema::{urn, ResourceType, USER_TYPE};
+use crate::schema::{urn, ResourceType, GROUP_TYPE, USER_TYPE};
 use crate::translate::{self, Attrs};
 use crate::users::{context, user_json};
 use crate::wire::{ListResponse, SearchRequest, SEARCH_MEMBERS};
@@ -257,4 +259,52 @@ pub async fn search_users(
 ) -> Result<ScimReply, ScimError> {
     let (q, projection) = search_of(read_object(&req, payload, &limits).await?, &USER_TYPE)?;
     answer(&req, "/Users/.search", &dir, &actor, q, projection).await
+}
+
+/// The ListResponse of a query over groups; members are read only when the answer shows them.
+async fn group_answer(
+    req: &HttpRequest,
+    pattern: &str,
+    dir: &Directory,
+    actor: &Actor,
+    q: ListQuery,
+    projection: Projection,
+) -> Result<ScimReply, ScimError> {
+    let members = if projection.wants("members") {
+        Members::Include
+    } else {
+        Members::Exclude
+    };
+    let page = dir
+        .query_groups(actor, &q.core::<GroupAttr>()?, members)
+        .await?;
+    let base = base_url(req, pattern);
+    let resources = page
+        .items
+        .iter()
+        .map(|g| group_json(g, &base).map(|v| projection.apply(&v)))
+        .collect::<Result<Vec<_>, _>>()?;
+    list_response(page.total, q.start, resources)
+}
+
+pub async fn list_groups(
+    ScimCaller(actor): ScimCaller,
+    req: HttpRequest,
+    dir: Data<Directory>,
+) -> Result<ScimReply, ScimError> {
+    let params = Params::of(&req)?;
+    let q = query_of(&params, &GROUP_TYPE)?;
+    let projection = params.projection(&GROUP_TYPE)?;
+    group_answer(&req, "/Groups", &dir, &actor, q, projection).await
+}
+
+pub async fn search_groups(
+    ScimCaller(actor): ScimCaller,
+    req: HttpRequest,
+    payload: Payload,
+    dir: Data<Directory>,
+    limits: Data<Limits>,
+) -> Result<ScimReply, ScimError> {
+    let (q, projection) = search_of(read_object(&req, payload, &limits).await?, &GROUP_TYPE)?;
+    group_answer(&req, "/Groups/.search", &dir, &actor, q, projection).await
 }
