@@ -8,7 +8,8 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::ConnectionType;
+use actix_web::http::header::{HeaderValue, RETRY_AFTER};
+use actix_web::http::{ConnectionType, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
@@ -31,6 +32,9 @@ pub fn render<E: DialectError>(
     error.as_error::<E>().map(|e| e.render(req))
 }
 
+/// `Retry-After` of every 503 a dialect answers (and of `/readyz`'s).
+pub const RETRY_AFTER_SECONDS: &str = "1";
+
 /// The middleware around each of a dialect's resources.
 pub(crate) async fn negotiate(
     render: Render,
@@ -46,6 +50,12 @@ pub(crate) async fn negotiate(
         Some(answer) => res.into_response(answer),
         None => res.map_into_boxed_body(),
     };
+    // A 503 is the database being down (or out of space): the store probes it several times
+    // a second, so a client may try again in a second.
+    if res.status() == StatusCode::SERVICE_UNAVAILABLE && !res.headers().contains_key(RETRY_AFTER) {
+        res.headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+    }
     // A body that did not arrive in time is not waited for again: actix would otherwise keep
     // draining a chunked body the handler gave up on, holding the connection open.
     if res.request().extensions().get::<BodyTimedOut>().is_some() {
