@@ -172,7 +172,7 @@ async fn postgres_outage_answers_503_at_once_and_recovers_by_itself() {
         ("/usr/1", "Bearer nope", "\"error\":{"),
         ("/keaz/users?token=nope", "", "\"error\":"),
         (
-            "/api/v2/user/1?format=json",
+            "/api/v2/user?format=json&CompanyId=1&IntegrationKey=nope&UserId=1",
             "Basic bm9wZTpub3Bl",
             "\"ResponseStatus\"",
         ),
