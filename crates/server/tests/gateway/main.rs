@@ -13,6 +13,7 @@ mod outbox;
 mod process;
 mod raw;
 mod replicas;
+mod unmatched;
 
 /// The `rosetta` binary of this package, for the tests that run it as an operator would.
 const BIN: &str = env!("CARGO_BIN_EXE_rosetta");
