@@ -134,7 +134,7 @@ async fn full_disk_answers_clean_503s() {
 /// A small ext4 file system in a file, loop-mounted with `errors=remount-ro`; unmounted when
 /// dropped.
 struct LoopDisk {
-    image: tempfile::TempDir,
+    _image: tempfile::TempDir,
     at: tempfile::TempDir,
 }
 
@@ -157,7 +157,7 @@ impl LoopDisk {
         let file = file.to_str().unwrap().to_owned();
         args.push(&file);
         mount(&args, at.path());
-        Self { image, at }
+        Self { _image: image, at }
     }
 
     /// Turns the file system read-only under its open files, as the kernel does on an I/O
@@ -179,7 +179,7 @@ impl LoopDisk {
 
 impl Drop for LoopDisk {
     fn drop(&mut self) {
-        // Before `image` (and the file in it) is deleted.
+        // Before `_image` (and the file in it) is deleted.
         let _ = Command::new("umount").arg(self.at.path()).status();
     }
 }
