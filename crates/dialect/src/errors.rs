@@ -50,6 +50,9 @@ pub fn render<E: DialectError>(
         .map(|w| E::withdrawn(w).map_or_else(|| w.error_response(), |e| e.render(req)))
 }
 
+/// `Retry-After` of every 503 a dialect answers (and of `/readyz`'s).
+pub const RETRY_AFTER_SECONDS: &str = "1";
+
 /// The middleware around each of a dialect's resources.
 pub(crate) async fn negotiate(
     render: Render,
@@ -70,7 +73,7 @@ pub(crate) async fn negotiate(
     // client is told when, unless the error said so itself.
     let headers = res.response_mut().headers_mut();
     if res_is_unavailable && !headers.contains_key(header::RETRY_AFTER) {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
     }
     // A body that did not arrive in time is not waited for again: actix would otherwise keep
     // draining a chunked body the handler gave up on, holding the connection open.

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod path;
 mod reply;
 mod table;
+pub mod unmatched;
 mod withdrawn;
 pub mod wording;
 pub mod xml;
@@ -19,12 +20,13 @@ use actix_web::{HttpMessage, HttpRequest};
 pub use body::{read_body, BodyError, Limits};
 pub use caller::{Admin, Caller};
 pub use deprecation::Clock;
-pub use errors::{render, DialectError, Render};
+pub use errors::{render, DialectError, Render, RETRY_AFTER_SECONDS};
 pub use list_stream::{json_items, streamed_list, xml_items, ListFrame};
 pub use members::{Members, Repeated};
 pub use reply::JsonReply;
 pub use table::{join, paths_overlap, AppData, Dialect, Handler, Mounted, OtherMethods, Route};
 pub use withdrawn::{Withdrawn, WithdrawnReason};
+pub use unmatched::Miss;
 
 /// Who made a call, as `rosetta usage` names it (never a secret): `credential:3`, `user:17`
 /// (the user of a session), `integration-key:tenant-2` (a v2 integration key).

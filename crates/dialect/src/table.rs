@@ -7,9 +7,11 @@ use std::sync::Arc;
 use actix_web::http::Method;
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Data, ServiceConfig};
+use actix_web::HttpRequest;
 
 use crate::deprecation::{guard, Deprecations, ResourceGate};
 use crate::errors::{negotiate, Render};
+use crate::unmatched::{allowed, Miss, Unmatched};
 
 /// Puts a handler on an actix route: `|r| r.to(handler)`.
 pub type Handler = fn(actix_web::Route) -> actix_web::Route;
@@ -80,6 +82,9 @@ pub struct Dialect {
     pub other_methods: &'static [OtherMethods],
     /// `rosetta_dialect::render::<TheDialectsError>`.
     pub render: Render,
+    /// `rosetta_dialect::unmatched::answer::<TheDialectsError>`: what a request under this
+    /// dialect that no route takes is answered (404, 405, 414, 431).
+    pub unmatched: Unmatched,
     /// The dialect's app data for one mount.
     pub state: fn() -> AppData,
     /// Its OpenAPI document, paths relative to the prefix; `openapi::undocumented` checks it
@@ -145,6 +150,15 @@ impl Mounted {
             }
             if let Some(other) = self.dialect.other_methods.iter().find(|o| o.path == path) {
                 resource = resource.default_service((other.handler)(web::route()));
+            } else {
+                // actix's own answer would be an empty 405.
+                let (unmatched, allow) = (self.dialect.unmatched, allowed(&self.dialect, path));
+                resource = resource.default_service(web::to(move |req: HttpRequest| {
+                    let miss = Miss::MethodNotAllowed {
+                        allow: allow.clone(),
+                    };
+                    std::future::ready(unmatched(miss, &req))
+                }));
             }
             // The gate outside `negotiate`, so its headers are on the dialect's errors too.
             cfg.service(

@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, Refusal, UniqueField};
-use rosetta_dialect::{wording, BodyError, DialectError, Withdrawn};
+use rosetta_dialect::{wording, BodyError, DialectError, Miss, Withdrawn};
 
 use crate::format::Format;
 use crate::reply::write;
@@ -158,6 +158,33 @@ impl DialectError for KfError {
     }
 }
 
+impl From<Miss> for KfError {
+    fn from(miss: Miss) -> Self {
+        match miss {
+            Miss::NotFound => Self::new(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                "No KashFlow resource has this path.",
+            ),
+            Miss::MethodNotAllowed { allow } => Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                format!("This path serves only {allow}."),
+            ),
+            Miss::UriTooLong { limit } => Self::new(
+                StatusCode::URI_TOO_LONG,
+                "UriTooLong",
+                format!("The request URI is longer than {limit} bytes."),
+            ),
+            Miss::HeadersTooLarge { limit } => Self::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "HeadersTooLarge",
+                format!("The request headers are larger than {limit} bytes."),
+            ),
+        }
+    }
+}
+
 impl From<BodyError> for KfError {
     fn from(e: BodyError) -> Self {
         match e {
@@ -228,7 +255,7 @@ impl From<CoreError> for KfError {
             CoreError::Unauthorized => Self::invalid_session(),
             CoreError::Locked => Self::locked(),
             CoreError::Unavailable(detail) => {
-                tracing::error!(error = %detail, "store unavailable");
+                tracing::warn!(error = %detail, "store unavailable");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "ServiceUnavailable",

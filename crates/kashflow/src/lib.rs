@@ -48,6 +48,7 @@ pub const DIALECT: Dialect = Dialect {
     routes: ROUTES,
     other_methods: &[],
     render: render::<KfError>,
+    unmatched: rosetta_dialect::unmatched::answer::<KfError>,
     state: AppData::none,
     openapi: openapi::document,
 };

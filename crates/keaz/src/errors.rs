@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, Field, Problem, UniqueField};
-use rosetta_dialect::{wording, BodyError, DialectError, Withdrawn};
+use rosetta_dialect::{wording, BodyError, DialectError, Miss, Withdrawn};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -115,7 +115,13 @@ impl KeazError {
     }
 
     fn server(status: StatusCode, code: &'static str, detail: &str) -> Self {
-        tracing::error!(%detail, "keaz: request failed");
+        // The database being down is logged once, at ERROR, by the store; each request it
+        // fails is a WARN.
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(%detail, "keaz: request failed");
+        } else {
+            tracing::error!(%detail, "keaz: request failed");
+        }
         Self::new(
             status,
             code,
@@ -203,6 +209,29 @@ fn validation(field: Field, problem: &Problem) -> (String, String) {
 impl From<CoreError> for KeazError {
     fn from(e: CoreError) -> Self {
         Self::from_core(e, None)
+    }
+}
+
+impl From<Miss> for KeazError {
+    fn from(miss: Miss) -> Self {
+        match miss {
+            Miss::NotFound => Self::not_found(),
+            Miss::MethodNotAllowed { allow } => Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("this path serves only {allow}"),
+            ),
+            Miss::UriTooLong { limit } => Self::new(
+                StatusCode::URI_TOO_LONG,
+                "uri_too_long",
+                format!("the request URI is longer than {limit} bytes"),
+            ),
+            Miss::HeadersTooLarge { limit } => Self::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers_too_large",
+                format!("the request headers are larger than {limit} bytes"),
+            ),
+        }
     }
 }
 

@@ -79,6 +79,7 @@ pub const DIALECT: Dialect = Dialect {
     routes: ROUTES,
     other_methods: &[],
     render: render::<KeazError>,
+    unmatched: rosetta_dialect::unmatched::answer::<KeazError>,
     state: AppData::none,
     openapi: openapi::document,
 };

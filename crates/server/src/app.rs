@@ -370,6 +370,10 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
             })
             .collect::<Result<_, _>>()?;
         let (dir_data, db_data, metrics) = (dir_data.clone(), db_data.clone(), metrics.clone());
+        // Which dialect a request no route takes belongs to, for its 404/414/431.
+        let owners = web::Data::new(rosetta_dialect::unmatched::Owners::new(
+            ms.iter().map(|m| (m.prefix.clone(), m.dialect)),
+        ));
         let documents = documents.clone();
         let v2_json = v2_json.clone();
         let baseline = ops && config.server.bench_baseline;
@@ -383,6 +387,9 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
                 .app_data(web::PayloadConfig::new(
                     limits.import_bytes.max(limits.body_bytes),
                 ))
+                .app_data(owners.clone())
+                .default_service(web::to(rosetta_dialect::unmatched::not_found))
+                .wrap(from_fn(rosetta_dialect::unmatched::bounds))
                 .wrap(from_fn(rosetta_dialect::body::close_unread_bodies))
                 .wrap(from_fn(metrics::track));
             if ops {
@@ -454,6 +461,10 @@ async fn readyz(dir: web::Data<Directory>) -> HttpResponse {
         Err(e) => {
             tracing::warn!(error = %e, "database not ready");
             HttpResponse::ServiceUnavailable()
+                .insert_header((
+                    actix_web::http::header::RETRY_AFTER,
+                    rosetta_dialect::RETRY_AFTER_SECONDS,
+                ))
                 .content_type("text/plain")
                 .body("database unavailable\n")
         }
@@ -476,6 +487,7 @@ mod tests {
         routes: A_ROUTES,
         other_methods: &[],
         render: |_, _| None,
+        unmatched: |_, _| HttpResponse::NotFound().finish(),
         state: AppData::none,
         openapi: rosetta_dialect::openapi::utoipa::openapi::OpenApi::default,
     };

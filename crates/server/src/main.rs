@@ -12,12 +12,12 @@ fn main() {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("rosetta: cannot start the runtime: {e}");
+            rosetta_server::logging::last_words(&format!("rosetta: cannot start the runtime: {e}"));
             std::process::exit(1);
         }
     };
     if let Err(message) = runtime.block_on(cli::run(cli)) {
-        eprintln!("rosetta: {message}");
+        rosetta_server::logging::last_words(&format!("rosetta: {message}"));
         std::process::exit(1);
     }
 }

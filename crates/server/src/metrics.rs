@@ -11,7 +11,8 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 use rosetta_core::{crypto, day_of, status_class, TenantId, Timestamp, UsageCount};
 use rosetta_dialect::{CallerTenant, CredentialLabel};
@@ -34,6 +35,10 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pool: IntGaugeVec,
+    /// Log events stderr refused (see `crate::logging`), brought up to date at scrape time.
+    log_write_errors: IntCounter,
+    /// 1 while the database answers, 0 while the store knows it is down and probes it.
+    database_up: IntGauge,
     /// Full route pattern -> dialect, built from the mount table.
     dialect_of: HashMap<String, &'static str>,
     /// Dialect calls since the last flush to the usage table, by bucket.
@@ -68,11 +73,23 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
+        let log_write_errors = IntCounter::new(
+            "rosetta_log_write_errors_total",
+            "Log events dropped because stderr could not take them",
+        )?;
+        let database_up = IntGauge::new(
+            "rosetta_database_up",
+            "1 while the database answers, 0 while it is known down and probed",
+        )?;
+        registry.register(Box::new(log_write_errors.clone()))?;
+        registry.register(Box::new(database_up.clone()))?;
         Ok(Self {
             registry,
             requests,
             latency,
             pool,
+            log_write_errors,
+            database_up,
             dialect_of,
             usage: Mutex::new(HashMap::new()),
             scrape_token: bearer_token.map(|t| crypto::token_hash(t.expose())),
@@ -132,6 +149,10 @@ impl Metrics {
             .with_label_values(&["total"])
             .set(i64::from(total));
         self.pool.with_label_values(&["idle"]).set(i64::from(idle));
+        let dropped = crate::logging::write_errors();
+        self.log_write_errors
+            .inc_by(dropped.saturating_sub(self.log_write_errors.get()));
+        self.database_up.set(i64::from(!db.is_down()));
         let mut out = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(error = %e, "metrics encoding failed");

@@ -1,7 +1,8 @@
 //! Connections, the pool and the one place blocking database work is sent off the async
 //! workers.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
@@ -9,6 +10,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::StoreError;
+use crate::health::Health;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -101,7 +103,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn establish(url: &DbUrl) -> Result<DbConn, diesel::ConnectionError> {
+pub(crate) fn establish(url: &DbUrl) -> Result<DbConn, diesel::ConnectionError> {
     match url {
         DbUrl::Sqlite(path) => {
             let mut conn = SqliteConnection::establish(path)?;
@@ -144,6 +146,7 @@ pub fn run_migrations(url: &DbUrl) -> Result<usize, StoreError> {
 
 pub struct Manager {
     url: DbUrl,
+    health: Arc<Health>,
 }
 
 /// A pooled connection and whether it failed in a way that may mean it is dead.
@@ -161,7 +164,10 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<PooledConn, Self::Error> {
-        let conn = establish(&self.url).map_err(diesel::r2d2::Error::ConnectionError)?;
+        let conn = establish(&self.url).map_err(|e| {
+            self.health.mark_down(&e);
+            diesel::r2d2::Error::ConnectionError(e)
+        })?;
         Ok(PooledConn {
             conn,
             suspect: false,
@@ -198,6 +204,34 @@ fn leaves_connection_in_doubt(e: &StoreError) -> bool {
 pub struct Db {
     pool: Pool<Manager>,
     url: DbUrl,
+    health: Arc<Health>,
+}
+
+/// How long a checkout waits for a connection while the database is not known to be down.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A checkout waits in slices this long, so a waiter learns within one slice that the
+/// database went down meanwhile instead of waiting out [`CHECKOUT_TIMEOUT`].
+const CHECKOUT_SLICE: Duration = Duration::from_millis(100);
+
+/// A pooled connection, or [`StoreError::Down`] at once while the database is known down.
+fn checkout(
+    pool: &Pool<Manager>,
+    health: &Health,
+    timeout: Duration,
+) -> Result<diesel::r2d2::PooledConnection<Manager>, StoreError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if health.is_down() {
+            return Err(StoreError::Down);
+        }
+        let slice = CHECKOUT_SLICE.min(deadline.saturating_duration_since(Instant::now()));
+        match pool.get_timeout(slice) {
+            Ok(conn) => return Ok(conn),
+            Err(e) if Instant::now() >= deadline => return Err(e.into()),
+            Err(_) => {}
+        }
+    }
 }
 
 impl Db {
@@ -210,17 +244,26 @@ impl Db {
     pub fn connect(url: &str, pool_size: u32) -> Result<Self, StoreError> {
         let url = DbUrl::parse(url)?;
         run_migrations(&url)?;
+        let health = Health::new(url.clone());
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(5))
+            .connection_timeout(CHECKOUT_TIMEOUT)
             .test_on_check_out(false)
-            .build(Manager { url: url.clone() })?;
-        Ok(Self { pool, url })
+            .build(Manager {
+                url: url.clone(),
+                health: health.clone(),
+            })?;
+        Ok(Self { pool, url, health })
     }
 
     pub fn url(&self) -> &DbUrl {
         &self.url
+    }
+
+    /// Whether the database is known down (checkouts fail at once while a probe runs).
+    pub fn is_down(&self) -> bool {
+        self.health.is_down()
     }
 
     /// (connections, idle) right now, for `/metrics`.
@@ -235,9 +278,9 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
+        let (pool, health) = (self.pool.clone(), self.health.clone());
         tokio::task::spawn_blocking(move || {
-            let mut pooled = pool.get()?;
+            let mut pooled = checkout(&pool, &health, CHECKOUT_TIMEOUT)?;
             let result = f(&mut pooled.conn);
             if let Err(e) = &result {
                 pooled.suspect = leaves_connection_in_doubt(e);
@@ -260,9 +303,9 @@ impl Db {
 
     /// A quick check that the database answers (`/readyz`): a short wait for a connection.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        let pool = self.pool.clone();
+        let (pool, health) = (self.pool.clone(), self.health.clone());
         tokio::task::spawn_blocking(move || {
-            let mut pooled = pool.get_timeout(Duration::from_secs(2))?;
+            let mut pooled = checkout(&pool, &health, Duration::from_secs(2))?;
             if let Err(e) = pooled.conn.ping() {
                 pooled.suspect = true;
                 return Err(e.into());

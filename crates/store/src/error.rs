@@ -15,6 +15,9 @@ pub enum StoreError {
     Connection(#[from] diesel::ConnectionError),
     #[error("no database connection: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
+    /// The database is known down and is being probed (see `health.rs`).
+    #[error("the database is down")]
+    Down,
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("{0}")]
@@ -117,7 +120,7 @@ impl From<StoreError> for CoreError {
                 CoreError::Internal(format!("unique violation: {index}"))
             }
             StoreError::Query(DieselError::NotFound) => CoreError::NotFound,
-            StoreError::Pool(_) | StoreError::Connection(_) => {
+            StoreError::Pool(_) | StoreError::Connection(_) | StoreError::Down => {
                 CoreError::Unavailable(e.to_string())
             }
             StoreError::Query(DieselError::DatabaseError(_, _)) => {

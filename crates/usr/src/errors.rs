@@ -4,7 +4,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use rosetta_core::{CoreError, UniqueField};
-use rosetta_dialect::{wording, BodyError, DialectError, Withdrawn};
+use rosetta_dialect::{wording, BodyError, DialectError, Miss, Withdrawn};
 
 use crate::wire::{ErrorBody, ErrorDetail};
 
@@ -93,6 +93,29 @@ impl UsrError {
     }
 }
 
+impl From<Miss> for UsrError {
+    fn from(miss: Miss) -> Self {
+        match miss {
+            Miss::NotFound => Self::new(StatusCode::NOT_FOUND, "not_found", "No such resource."),
+            Miss::MethodNotAllowed { allow } => Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("This path serves only {allow}."),
+            ),
+            Miss::UriTooLong { limit } => Self::new(
+                StatusCode::URI_TOO_LONG,
+                "uri_too_long",
+                format!("The request URI is longer than {limit} bytes."),
+            ),
+            Miss::HeadersTooLarge { limit } => Self::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers_too_large",
+                format!("The request headers are larger than {limit} bytes."),
+            ),
+        }
+    }
+}
+
 impl From<BodyError> for UsrError {
     fn from(e: BodyError) -> Self {
         match e {
@@ -177,7 +200,7 @@ impl From<CoreError> for UsrError {
                 Self::unauthorized("The bearer token is not valid.")
             }
             CoreError::Unavailable(detail) => {
-                tracing::error!(error = %detail, "usr: store unavailable");
+                tracing::warn!(error = %detail, "usr: store unavailable");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",

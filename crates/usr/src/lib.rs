@@ -48,6 +48,7 @@ pub const DIALECT: Dialect = Dialect {
     routes: ROUTES,
     other_methods: OTHER_METHODS,
     render: render::<UsrError>,
+    unmatched: rosetta_dialect::unmatched::answer::<UsrError>,
     state: AppData::none,
     openapi: openapi::document,
 };

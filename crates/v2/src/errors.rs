@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use rosetta_core::{CoreError, UniqueField};
-use rosetta_dialect::{wording, BodyError, DialectError, Withdrawn};
+use rosetta_dialect::{wording, BodyError, DialectError, Miss, Withdrawn};
 
 use crate::format::{format_of, Format, Refusal};
 use crate::reply::{write, Shape};
@@ -182,6 +182,29 @@ impl From<Refusal> for V2Error {
     }
 }
 
+impl From<Miss> for V2Error {
+    fn from(miss: Miss) -> Self {
+        match miss {
+            Miss::NotFound => Self::new(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                "no service is at this path",
+            ),
+            Miss::MethodNotAllowed { .. } => Self::method_not_allowed(),
+            Miss::UriTooLong { limit } => Self::new(
+                StatusCode::URI_TOO_LONG,
+                "UriTooLong",
+                format!("the request URI is longer than {limit} bytes"),
+            ),
+            Miss::HeadersTooLarge { limit } => Self::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "HeadersTooLarge",
+                format!("the request headers are larger than {limit} bytes"),
+            ),
+        }
+    }
+}
+
 impl From<BodyError> for V2Error {
     fn from(e: BodyError) -> Self {
         match e {
@@ -264,7 +287,7 @@ impl From<CoreError> for V2Error {
                 Self::new(StatusCode::FORBIDDEN, "Locked", "the account is locked")
             }
             CoreError::Unavailable(detail) => {
-                tracing::error!(error = %detail, "v2: store unavailable");
+                tracing::warn!(error = %detail, "v2: store unavailable");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "ServiceUnavailable",

@@ -77,6 +77,7 @@ pub const DIALECT: Dialect = Dialect {
     routes: ROUTES,
     other_methods: OTHER_METHODS,
     render: render::<V2Error>,
+    unmatched: rosetta_dialect::unmatched::answer::<V2Error>,
     state,
     openapi: openapi::document,
 };

@@ -62,9 +62,9 @@ impl Directory {
             body: self.seal(&format!(
                 "Hello {name},\r\n\r\nAn account has been created for you at {company}.\r\n\
                  To activate it, open this link:\r\n\r\n{url}\r\n\r\n\
-                 The link can be used once and expires in {hours} hours.\r\n",
+                 The link can be used once and expires in {lifetime}.\r\n",
                 company = tenant.name,
-                hours = self.settings.activation_ttl.as_secs() / 3600,
+                lifetime = lifetime(self.settings.activation_ttl),
             ))?,
         })
     }
@@ -86,5 +86,34 @@ impl Directory {
     /// messages carry secrets.
     fn seal(&self, body: &str) -> CoreResult<SealedBody> {
         Ok(SealedBody(self.cipher.encrypt(body)?))
+    }
+}
+
+/// A ticket's lifetime as the email states it: in hours when it is whole hours, else in
+/// minutes (a 30-minute ticket used to say "0 hours"), and never less than a minute.
+fn lifetime(ttl: std::time::Duration) -> String {
+    let minutes = (ttl.as_secs() / 60).max(1);
+    let (n, unit) = if minutes % 60 == 0 {
+        (minutes / 60, "hour")
+    } else {
+        (minutes, "minute")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod lifetime_tests {
+    use super::lifetime;
+    use std::time::Duration;
+
+    #[test]
+    fn lifetimes_under_an_hour_are_in_minutes() {
+        let said = |secs| lifetime(Duration::from_secs(secs));
+        assert_eq!(said(72 * 3600), "72 hours");
+        assert_eq!(said(3600), "1 hour");
+        assert_eq!(said(90 * 60), "90 minutes");
+        assert_eq!(said(30 * 60), "30 minutes");
+        assert_eq!(said(60), "1 minute");
+        assert_eq!(said(5), "1 minute");
     }
 }

@@ -49,6 +49,7 @@ const DIALECT: Dialect = Dialect {
     routes: ROUTES,
     other_methods: &[],
     render: |_, _| None,
+    unmatched: |_, _| actix_web::HttpResponse::NotFound().finish(),
     state: AppData::none,
     openapi: partial,
 };

@@ -42,6 +42,15 @@ impl From<CoreError> for TestError {
     }
 }
 
+impl From<crate::Miss> for TestError {
+    fn from(miss: crate::Miss) -> Self {
+        match miss {
+            crate::Miss::MethodNotAllowed { .. } => TestError("method"),
+            _ => TestError("unmatched"),
+        }
+    }
+}
+
 impl DialectError for TestError {
     fn render(&self, req: &HttpRequest) -> HttpResponse {
         let format = req
@@ -149,6 +158,7 @@ const TEST: Dialect = Dialect {
     routes: ROUTES,
     other_methods: OTHER,
     render: render::<TestError>,
+    unmatched: crate::unmatched::answer::<TestError>,
     state,
     openapi: utoipa::openapi::OpenApi::default,
 };
@@ -187,10 +197,18 @@ async fn the_table_is_what_is_served() {
             .insert_header(("x-who", "user"))
     );
     assert_eq!(body, "one 7");
-    // A path without other methods answers actix's 405 with `Allow`.
-    let res = call_service(&app, TestRequest::post().uri("/t/things").to_request()).await;
-    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // A path without other methods answers in the dialect's shape, with `Allow` from the
+    // table (actix's own answer is an empty 405).
+    let res = call_service(
+        &app,
+        TestRequest::post()
+            .uri("/t/things")
+            .insert_header(("x-format", "json"))
+            .to_request(),
+    )
+    .await;
     assert_eq!(res.headers().get("allow").unwrap(), "GET");
+    assert_eq!(read_body(res).await, "json:method");
     // One that has them answers with them, rendered like any error of the dialect.
     let (status, body) = ask!(
         app,
@@ -335,4 +353,23 @@ async fn a_deprecated_mount_without_a_shape_of_its_own_answers_the_generic_refus
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers().get("deprecation").unwrap(), "@1780272000");
     assert!(res.headers().get("sunset").is_none());
+}
+
+/// A path under a dialect, and for a dialect at `""` one whose first segment is one of its
+/// routes', belongs to it; the longest prefix wins.
+#[test]
+fn unmatched_paths_belong_to_the_dialect_of_their_prefix() {
+    let root = Dialect {
+        name: "root",
+        default_prefix: "",
+        ..TEST
+    };
+    let owners = crate::unmatched::Owners::new([("/t".to_owned(), TEST), (String::new(), root)]);
+    let owner = |path| owners.of(path).map(|d| d.name);
+    assert_eq!(owner("/t/nothing/here"), Some("test"));
+    assert_eq!(owner("/t"), Some("test"));
+    assert_eq!(owner("/things/7/x"), Some("root"));
+    assert_eq!(owner("/tea"), None);
+    assert_eq!(owner("/elsewhere"), None);
+    assert_eq!(owner("/"), None);
 }

@@ -15,6 +15,7 @@ mod process;
 mod raw;
 mod replicas;
 mod usage;
+mod unmatched;
 
 /// The `rosetta` binary of this package, for the tests that run it as an operator would.
 const BIN: &str = env!("CARGO_BIN_EXE_rosetta");
