@@ -11,6 +11,7 @@ mod metrics;
 mod openapi;
 mod ops;
 mod outbox;
+mod outbox_fairness;
 mod process;
 mod raw;
 mod replicas;

@@ -127,7 +127,7 @@ while True:
 "#;
 
 /// Starts a real SMTP server (Python's aiosmtpd) that stores each message in `out`.
-async fn start_smtp(port: u16, work: &Path, out: &Path) -> tokio::process::Child {
+pub(crate) async fn start_smtp(port: u16, work: &Path, out: &Path) -> tokio::process::Child {
     let script = work.join("smtp_server.py");
     std::fs::write(&script, SMTP_SERVER).unwrap();
     let child = tokio::process::Command::new("python3")

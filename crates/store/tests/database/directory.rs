@@ -526,7 +526,7 @@ async fn pagination_tiles_with_inserts_between_pages(backend: Backend) {
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "ordered by id");
     // The whole-list read (kashflow, usr and keaz lists) gives the same users in the same order,
     // and applies its filter.
-    let whole: Vec<UserId> = whole_list(&dir, &actor, &all)
+    let whole: Vec<UserId> = whole_list(dir, &actor, &all)
         .await
         .iter()
         .map(|u| u.id)
@@ -536,7 +536,7 @@ async fn pagination_tiles_with_inserts_between_pages(backend: Backend) {
         statuses: vec![Status::Inactive],
         ..UserFilter::all()
     };
-    let inactive = whole_list(&dir, &actor, &inactive).await;
+    let inactive = whole_list(dir, &actor, &inactive).await;
     assert_eq!(inactive.len(), 5);
     assert!(inactive.iter().all(|u| u.status == Status::Inactive));
 
