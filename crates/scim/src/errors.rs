@@ -2,9 +2,9 @@
 //! answers. The HTTP status is always the `status` member; `scimType` is one of the RFC's.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use actix_web::{HttpResponse, ResponseError};
 use rosetta_core::{CoreError, Field, Problem, UniqueField};
-use rosetta_dialect::{wording, BodyError, DialectError};
+use rosetta_dialect::{wording, BodyError};
 
 use crate::filter::{FilterError, PathError};
 use crate::request_error::RequestError;
@@ -326,12 +326,6 @@ impl ResponseError for ScimError {
 }
 
 /// One format only, so the answer is the same for every request.
-impl DialectError for ScimError {
-    fn render(&self, _: &HttpRequest) -> HttpResponse {
-        self.error_response()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

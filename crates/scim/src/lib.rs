@@ -17,6 +17,7 @@ pub mod patch;
 pub mod path;
 pub mod project;
 mod query;
+mod refusals;
 pub mod request_error;
 pub mod schema;
 mod service;
@@ -118,4 +119,5 @@ pub const DIALECT: Dialect = Dialect {
     render: render::<ScimError>,
     state: AppData::none,
     openapi: openapi::document,
+    unmatched: rosetta_dialect::unmatched::answer::<ScimError>,
 };
