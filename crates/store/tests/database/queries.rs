@@ -254,8 +254,13 @@ async fn sort_paging_and_count(backend: Backend) {
     );
     // a limit of 0 gives only the count, an offset past the end none
     assert_eq!(
-        w.page(Some(cmp(UserAttr::Email, CompareOp::Co, "example")), None, 0, 0)
-            .await,
+        w.page(
+            Some(cmp(UserAttr::Email, CompareOp::Co, "example")),
+            None,
+            0,
+            0
+        )
+        .await,
         (3, vec![])
     );
     assert_eq!(w.page(None, None, 10, 5).await, (4, vec![]));
