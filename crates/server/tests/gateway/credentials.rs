@@ -262,7 +262,31 @@ async fn credential_commands_refuse_what_does_not_exist(backend: Backend) {
     assert!(audit.is_empty(), "{audit:?}");
 }
 
+/// `--dialect scim` makes a credential (scim.md "Mount and auth"); a dialect that takes none
+/// is refused, naming those that do.
+async fn scim_credentials_are_made(backend: Backend) {
+    let app = TestGateway::start(backend).await;
+    let (tenant, _) = app.tenant("Acme").await;
+    let t = tenant.0.to_string();
+    let made = cli(
+        &app,
+        &["credential", "create", "--tenant", &t, "--dialect", "scim"],
+    );
+    assert_eq!(keys(&made), BTreeSet::from(["credential_id", "token"]));
+    let listed = cli(&app, &["credential", "list", "--tenant", &t]);
+    assert_eq!(listed["credentials"][0]["dialect"], "scim", "{listed}");
+    let out = rosetta(
+        app.database.dir(),
+        app.database.url(),
+        &["credential", "create", "--tenant", &t, "--dialect", "ldap"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("scim"), "{err}");
+}
+
 backend_tests!(
     revoked_and_rotated_credentials_are_refused,
-    credential_commands_refuse_what_does_not_exist
+    credential_commands_refuse_what_does_not_exist,
+    scim_credentials_are_made
 );

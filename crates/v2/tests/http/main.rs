@@ -10,6 +10,7 @@ mod clients;
 mod create;
 mod errors;
 mod get;
+mod groups;
 mod search;
 mod search_terms;
 mod xml;
