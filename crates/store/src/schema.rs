@@ -224,6 +224,7 @@ diesel::table! {
     group_members (group_id, user_id) {
         group_id -> BigInt,
         user_id -> BigInt,
+        position -> Integer,
     }
 }
 

@@ -23,6 +23,9 @@ CREATE INDEX groups_tenant_id_idx ON groups (tenant_id, id);
 CREATE TABLE group_members (
     group_id BIGINT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
     user_id  BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    -- Where the group stands in the user's v2 `Groups` list, which reads back in the order
+    -- it was written; a member added from the group's side comes last.
+    position INTEGER NOT NULL DEFAULT 2147483647,
     PRIMARY KEY (group_id, user_id)
 );
 -- A user's groups (v2 `Groups`, SCIM `groups`, the user filter on membership).
@@ -36,11 +39,12 @@ SELECT lower(j.value), u.tenant_id, lower(j.value), lower(j.value), NULL,
 FROM users u, json_array_elements_text(u.group_ids::json) AS j(value)
 GROUP BY u.tenant_id, lower(j.value);
 
-INSERT INTO group_members (group_id, user_id)
-SELECT DISTINCT g.id, u.id
+INSERT INTO group_members (group_id, user_id, position)
+SELECT g.id, u.id, MIN(j.n - 1)
 FROM users u
-CROSS JOIN LATERAL json_array_elements_text(u.group_ids::json) AS j(value)
-JOIN groups g ON g.tenant_id = u.tenant_id AND g.uuid = lower(j.value);
+CROSS JOIN LATERAL json_array_elements_text(u.group_ids::json) WITH ORDINALITY AS j(value, n)
+JOIN groups g ON g.tenant_id = u.tenant_id AND g.uuid = lower(j.value)
+GROUP BY g.id, u.id;
 
 ALTER TABLE users DROP COLUMN group_ids;
 

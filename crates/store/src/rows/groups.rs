@@ -169,7 +169,7 @@ pub(crate) fn groups_by_user(
     let rows: Vec<(i64, String)> = group_members::table
         .inner_join(groups::table)
         .filter(group_members::user_id.eq_any(user_ids))
-        .order((group_members::user_id, groups::id))
+        .order((group_members::user_id, group_members::position, groups::id))
         .select((group_members::user_id, groups::uuid))
         .load(conn)?;
     for (user, group) in rows {
@@ -183,7 +183,7 @@ pub(crate) fn group_refs(conn: &mut DbConn, user_id: i64) -> Result<Vec<GroupRef
     let rows: Vec<(String, String)> = group_members::table
         .inner_join(groups::table)
         .filter(group_members::user_id.eq(user_id))
-        .order(groups::id)
+        .order((group_members::position, groups::id))
         .select((groups::uuid, groups::display_name))
         .load(conn)?;
     rows.into_iter()
@@ -318,7 +318,8 @@ pub(crate) fn set_user_groups(
             .load(conn)?;
         known.extend(rows);
     }
-    let mut want_ids = BTreeSet::new();
+    // Each group once, at its first place in the list.
+    let mut order: Vec<i64> = Vec::with_capacity(wanted.len());
     let mut created = BTreeSet::new();
     for (u, text) in wanted.iter().zip(&texts) {
         let id = match known.get(text) {
@@ -331,16 +332,22 @@ pub(crate) fn set_user_groups(
                 id
             }
         };
-        want_ids.insert(id);
+        if !order.contains(&id) {
+            order.push(id);
+        }
     }
-    let had: BTreeSet<i64> = group_members::table
+    let want_ids: BTreeSet<i64> = order.iter().copied().collect();
+    let had: HashMap<i64, i32> = group_members::table
         .filter(group_members::user_id.eq(user_id))
-        .select(group_members::group_id)
-        .load::<i64>(conn)?
+        .select((group_members::group_id, group_members::position))
+        .load::<(i64, i32)>(conn)?
         .into_iter()
         .collect();
-    let gone: Vec<i64> = had.difference(&want_ids).copied().collect();
-    let new: Vec<i64> = want_ids.difference(&had).copied().collect();
+    let gone: Vec<i64> = had
+        .keys()
+        .filter(|g| !want_ids.contains(g))
+        .copied()
+        .collect();
     for chunk in gone.chunks(CHUNK) {
         diesel::delete(
             group_members::table
@@ -349,16 +356,32 @@ pub(crate) fn set_user_groups(
         )
         .execute(conn)?;
     }
-    let rows: Vec<_> = new
-        .iter()
-        .map(|g| {
-            (
-                group_members::group_id.eq(*g),
-                group_members::user_id.eq(user_id),
-            )
-        })
-        .collect();
-    for chunk in rows.chunks(CHUNK / 2) {
+    let mut new = Vec::new();
+    let mut rows = Vec::new();
+    for (place, g) in order.iter().enumerate() {
+        let position = i32::try_from(place).unwrap_or(i32::MAX);
+        match had.get(g) {
+            Some(p) if *p == position => {}
+            Some(_) => {
+                diesel::update(
+                    group_members::table
+                        .filter(group_members::group_id.eq(*g))
+                        .filter(group_members::user_id.eq(user_id)),
+                )
+                .set(group_members::position.eq(position))
+                .execute(conn)?;
+            }
+            None => {
+                new.push(*g);
+                rows.push((
+                    group_members::group_id.eq(*g),
+                    group_members::user_id.eq(user_id),
+                    group_members::position.eq(position),
+                ));
+            }
+        }
+    }
+    for chunk in rows.chunks(CHUNK / 3) {
         crate::db::on_backend!(&mut *conn, |c| diesel::insert_into(group_members::table)
             .values(chunk)
             .execute(c))?;

@@ -297,6 +297,37 @@ async fn memberships_show_on_both_sides(backend: Backend) {
     assert_eq!(made.display_name, unknown.to_string());
     assert_eq!(uuids(&made), vec![users[1].uuid]);
 
+    // the list reads back in the order written (v2's round trip)
+    let reordered = dir
+        .update_user(
+            &actor,
+            UpdateUserRequest {
+                id: users[1].id,
+                patch: UserPatch {
+                    groups: Some(vec![unknown, g.uuid]),
+                    ..UserPatch::default()
+                },
+                expected_version: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(reordered.groups, vec![unknown, g.uuid]);
+    let bob = dir
+        .update_user(
+            &actor,
+            UpdateUserRequest {
+                id: users[1].id,
+                patch: UserPatch {
+                    groups: Some(vec![g.uuid, unknown]),
+                    ..UserPatch::default()
+                },
+                expected_version: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(bob.groups, vec![g.uuid, unknown]);
     // a user write that does not name groups leaves them alone
     let bob = dir
         .update_user(
