@@ -62,6 +62,7 @@ pub const ROUTES: &[Route] = &[
     Route::new(Method::DELETE, "/Groups/{id}", |r| {
         r.to(groups::delete_group)
     }),
+    Route::new(Method::POST, "/.search", |r| r.to(list::search_all)),
     Route::new(Method::GET, "/ServiceProviderConfig", |r| {
         r.to(service::service_provider_config)
     }),
@@ -86,6 +87,7 @@ const OTHER_METHODS: &[OtherMethods] = &[
     OtherMethods::new("/Groups", |r| r.to(other::users)),
     OtherMethods::new("/Groups/.search", |r| r.to(other::search)),
     OtherMethods::new("/Groups/{id}", |r| r.to(other::user)),
+    OtherMethods::new("/.search", |r| r.to(other::search)),
     OtherMethods::new("/ServiceProviderConfig", |r| r.to(service::only_get)),
     OtherMethods::new("/ResourceTypes", |r| r.to(service::only_get)),
     OtherMethods::new("/ResourceTypes/{name}", |r| r.to(service::only_get)),

@@ -308,3 +308,54 @@ pub async fn search_groups(
     let (q, projection) = search_of(read_object(&req, payload, &limits).await?, &GROUP_TYPE)?;
     group_answer(&req, "/Groups/.search", &dir, &actor, q, projection).await
 }
+
+/// `POST /.search`: one query over Users and then Groups (RFC 7644 section 3.4.3). The filter
+/// is checked against each type; a type it names unknown attributes of contributes nothing, and
+/// a filter neither type takes is the Users' `invalidFilter`. Paging runs over Users, then
+/// Groups: two store queries at most.
+pub async fn search_all(
+    ScimCaller(actor): ScimCaller,
+    req: HttpRequest,
+    payload: Payload,
+    dir: Data<Directory>,
+    limits: Data<Limits>,
+) -> Result<ScimReply, ScimError> {
+    let body = read_object(&req, payload, &limits).await?;
+    let users = search_of(body.clone(), &USER_TYPE);
+    let groups = search_of(body, &GROUP_TYPE);
+    let ((uq, up), groups) = match (users, groups) {
+        (Ok(u), g) => (u, g.ok()),
+        (Err(e), Err(_)) => return Err(e),
+        (Err(_), Ok(g)) => {
+            return group_answer(&req, "/.search", &dir, &actor, g.0, g.1).await;
+        }
+    };
+    let start = uq.start;
+    let count = uq.count;
+    let page = dir.query_users(&actor, &uq.core::<UserAttr>()?).await?;
+    let cx = context(&req, "/.search", &dir, &actor).await?;
+    let mut resources = page
+        .items
+        .iter()
+        .map(|u| user_json(u, &cx).map(|v| up.apply(&v)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut total = page.total;
+    if let Some((mut gq, gp)) = groups {
+        // Groups start where the users end.
+        gq.start = (start.saturating_sub(1).saturating_sub(page.total)) + 1;
+        gq.count = count.saturating_sub(resources.len() as u64);
+        let members = if gp.wants("members") {
+            Members::Include
+        } else {
+            Members::Exclude
+        };
+        let groups = dir
+            .query_groups(&actor, &gq.core::<GroupAttr>()?, members)
+            .await?;
+        total += groups.total;
+        for g in &groups.items {
+            resources.push(gp.apply(&group_json(g, &cx.base)?));
+        }
+    }
+    list_response(total, start, resources)
+}

@@ -97,6 +97,73 @@ pub fn document() -> OpenApi {
         .auth(BEARER)
         .answer(204, "The User was deleted", None)
         .refusals(&[401, 403, 404, 412]))
+    .op(Op::new(Method::GET, "/Groups", "Query Groups")
+        .auth(BEARER)
+        .query("filter", string())
+        .query("sortBy", string())
+        .query("sortOrder", string())
+        .query("startIndex", string())
+        .query("count", string())
+        .query("attributes", string())
+        .query("excludedAttributes", string())
+        .answer(
+            200,
+            "A ListResponse of Groups",
+            Some(schema_ref::<ListResponse>()),
+        )
+        .refusals(&[400, 401]))
+    .op(Op::new(Method::POST, "/Groups", "Create a Group")
+        .auth(BEARER)
+        .body(schema_ref::<GroupIn>(), true, JSON)
+        .answer(201, "The Group created", Some(schema_ref::<GroupOut>()))
+        .refusals(&[400, 401, 403, 409, 413, 415]))
+    .op(Op::new(
+        Method::POST,
+        "/Groups/.search",
+        "Query Groups (SearchRequest)",
+    )
+    .auth(BEARER)
+    .body(schema_ref::<SearchRequest>(), true, JSON)
+    .answer(
+        200,
+        "A ListResponse of Groups",
+        Some(schema_ref::<ListResponse>()),
+    )
+    .refusals(&[400, 401, 413, 415]))
+    .op(Op::new(Method::GET, "/Groups/{id}", "Read a Group")
+        .auth(BEARER)
+        .answer(200, "The Group", Some(schema_ref::<GroupOut>()))
+        .answer(304, "Not modified (If-None-Match)", None)
+        .refusals(&[400, 401, 404]))
+    .op(Op::new(Method::PUT, "/Groups/{id}", "Replace a Group")
+        .auth(BEARER)
+        .body(schema_ref::<GroupIn>(), true, JSON)
+        .answer(200, "The Group as replaced", Some(schema_ref::<GroupOut>()))
+        .refusals(&[400, 401, 403, 404, 409, 412, 413, 415]))
+    .op(
+        Op::new(Method::PATCH, "/Groups/{id}", "Modify a Group (PatchOp)")
+            .auth(BEARER)
+            .body(schema_ref::<PatchOpIn>(), true, JSON)
+            .answer(200, "The Group as modified", Some(schema_ref::<GroupOut>()))
+            .refusals(&[400, 401, 403, 404, 409, 412, 413, 415]),
+    )
+    .op(Op::new(Method::DELETE, "/Groups/{id}", "Delete a Group")
+        .auth(BEARER)
+        .answer(204, "The Group was deleted", None)
+        .refusals(&[401, 403, 404, 412]))
+    .op(Op::new(
+        Method::POST,
+        "/.search",
+        "Query Users and Groups (SearchRequest)",
+    )
+    .auth(BEARER)
+    .body(schema_ref::<SearchRequest>(), true, JSON)
+    .answer(
+        200,
+        "A ListResponse of Users, then Groups",
+        Some(schema_ref::<ListResponse>()),
+    )
+    .refusals(&[400, 401, 413, 415]))
     .op(discovery(
         "/ServiceProviderConfig",
         "The service provider's configuration",

@@ -196,3 +196,46 @@ async fn refusals(backend: Backend) {
 }
 
 backend_tests!(lifecycle, refusals);
+
+async fn search_everything(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let scim = Scim::new(&app, "Acme").await;
+    for n in 1..=2 {
+        scim.create_user(&user(n)).await;
+    }
+    scim.post("/Groups", &json!({"displayName": "Ops"}))
+        .await
+        .expect(201);
+    let all = scim.post("/.search", &json!({})).await.expect(200);
+    assert_eq!(all["totalResults"], json!(3));
+    let kinds: Vec<&str> = all["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["meta"]["resourceType"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["User", "User", "Group"]);
+    // Paging runs over users, then groups.
+    let page = scim
+        .post("/.search", &json!({"startIndex": 2, "count": 2}))
+        .await
+        .expect(200);
+    assert_eq!(page["itemsPerPage"], json!(2));
+    assert_eq!(page["Resources"][1]["displayName"], json!("Ops"));
+    // displayName is an attribute of both.
+    let named = scim
+        .post("/.search", &json!({"filter": "displayName eq \"Ops\""}))
+        .await
+        .expect(200);
+    assert_eq!(named["totalResults"], json!(1));
+    // userName only of Users: Groups add nothing.
+    let users = scim
+        .post("/.search", &json!({"filter": "userName sw \"member\""}))
+        .await
+        .expect(200);
+    assert_eq!(users["totalResults"], json!(2));
+    let r = scim.post("/.search", &json!({"filter": "nope eq 1"})).await;
+    assert_error(&r, 400, Some("invalidFilter"));
+}
+
+backend_tests!(search_everything);
