@@ -159,7 +159,7 @@ fn record(tenant: TenantId, n: usize, accounts: usize) -> Result<UserRecord, Str
         profile: Profile::default(),
         license_types: Vec::new(),
         branch_ids: Vec::new(),
-        groups: Vec::new(),
+        groups: None,
         folders: Vec::new(),
         devices: Vec::new(),
         password_expired: false,

@@ -5,6 +5,9 @@
 use std::fmt;
 
 use thiserror::Error;
+use uuid::Uuid;
+
+use crate::model::QueryProblem;
 
 use crate::text::kind::TextKind;
 
@@ -14,6 +17,10 @@ pub enum UniqueField {
     Username,
     Email,
     ExternalId,
+    /// A group's display name (in any letter case).
+    GroupDisplayName,
+    /// A group's external id.
+    GroupExternalId,
 }
 
 impl UniqueField {
@@ -22,6 +29,8 @@ impl UniqueField {
             Self::Username => "username",
             Self::Email => "email",
             Self::ExternalId => "external_id",
+            Self::GroupDisplayName => "display_name",
+            Self::GroupExternalId => "group external_id",
         }
     }
 }
@@ -64,6 +73,14 @@ pub enum Field {
     Asset,
     Start,
     End,
+    /// A group's display name.
+    DisplayName,
+    /// A group's members.
+    Members,
+    /// A query's condition or sort.
+    Filter,
+    /// The dialect a credential is for.
+    Dialect,
 }
 
 impl Field {
@@ -99,6 +116,10 @@ impl Field {
             Self::Asset => "asset",
             Self::Start => "start",
             Self::End => "end",
+            Self::DisplayName => "display_name",
+            Self::Members => "members",
+            Self::Filter => "filter",
+            Self::Dialect => "dialect",
         }
     }
 }
@@ -147,6 +168,14 @@ pub enum Problem {
     },
     /// The user is not waiting for activation.
     NotPending,
+    /// A group member that is no user of the tenant.
+    UnknownMember {
+        uuid: Uuid,
+    },
+    /// A query the attributes cannot answer.
+    Query(QueryProblem),
+    /// No dialect of that name takes credentials.
+    UnknownDialect,
 }
 
 /// What an actor was refused.

@@ -12,9 +12,10 @@ pub mod tags;
 pub mod text;
 
 pub use directory::{
-    ActivateRequest, Actor, AddBookingRequest, CreateCredentialRequest, CreateUserRequest,
-    CreateUsersRequest, Directory, LoginCheck, NameInput, NewUser, Onboarding, Outbox, Principal,
-    PutAssetRequest, ResetTicketRequest, SessionAuth, Settings, StartSessionRequest,
+    ActivateRequest, Actor, AddBookingRequest, CreateCredentialRequest, CreateGroupRequest,
+    CreateUserRequest, CreateUsersRequest, DeleteGroupRequest, Directory, LoginCheck,
+    ModifyGroupRequest, NameInput, NewUser, Onboarding, Outbox, Principal, PutAssetRequest,
+    ReplaceGroupRequest, ResetTicketRequest, SessionAuth, Settings, StartSessionRequest,
     UpdateUserRequest, Usage, UserPatch,
 };
 pub use error::{CoreError, CoreResult, Field, Problem, Refusal, UniqueField};
@@ -22,10 +23,10 @@ pub use ids::{Email, Names, TenantId, UserId, Username};
 pub use model::*;
 pub use secrets::{MemorableWord, Password};
 pub use store::{
-    AssetStore, AuditStore, CredentialStore, EndSessions, LoginName, LoginStore, NewAsset,
-    NewCredential, NewTenant, NewUserWrite, OutboxStore, Redeem, RedeemOutcome, SessionStore,
-    Store, TenantStore, TicketReplace, TicketStore, UsageStore, UserListStore, UserStore,
-    UserUpdateWrite,
+    AssetStore, AuditStore, CredentialStore, EndSessions, GroupStore, GroupUpdateWrite, LoginName,
+    LoginStore, NewAsset, NewCredential, NewGroupWrite, NewTenant, NewUserWrite, OutboxStore,
+    QueryStore, Redeem, RedeemOutcome, SessionStore, Store, TenantStore, TicketReplace,
+    TicketStore, UsageStore, UserListStore, UserStore, UserUpdateWrite,
 };
 pub use tags::{AssetTag, PermName};
 pub use text::TextKind;

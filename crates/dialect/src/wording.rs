@@ -3,7 +3,7 @@
 //! in its own envelope (its member names, capitals and full stops), and one that says
 //! something else for a code matches that code itself.
 
-use rosetta_core::{Problem, Refusal, TextKind};
+use rosetta_core::{Problem, QueryProblem, Refusal, TextKind};
 
 /// What is wrong with a field's value, to follow the field's name: "must not be empty".
 pub fn problem(problem: &Problem) -> String {
@@ -30,6 +30,23 @@ pub fn problem(problem: &Problem) -> String {
         Problem::UnknownRole { number } => format!("{number} is not a role of this tenant"),
         Problem::NotAfter { other } => format!("must be after {other}"),
         Problem::NotPending => "the user is not pending activation".into(),
+        Problem::UnknownMember { uuid } => format!("{uuid} is not a user of this tenant"),
+        Problem::Query(q) => query(q),
+        Problem::UnknownDialect => format!(
+            "is not one of {}",
+            rosetta_core::CREDENTIAL_DIALECTS.join(", ")
+        ),
+    }
+}
+
+/// Why a query cannot be answered, to follow "filter": "cannot compare active with gt".
+fn query(problem: &QueryProblem) -> String {
+    match problem {
+        QueryProblem::Operator { attr, op } => {
+            format!("cannot compare {attr} with {}", op.as_str())
+        }
+        QueryProblem::Value { attr } => format!("has a value of the wrong type for {attr}"),
+        QueryProblem::Sort { attr } => format!("cannot sort by {attr}"),
     }
 }
 

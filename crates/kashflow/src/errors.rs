@@ -195,7 +195,11 @@ impl From<CoreError> for KfError {
                 "DuplicateEmail",
                 "A user with this Email already exists.",
             ),
-            CoreError::Conflict(UniqueField::ExternalId) => Self::new(
+            CoreError::Conflict(
+                UniqueField::ExternalId
+                | UniqueField::GroupDisplayName
+                | UniqueField::GroupExternalId,
+            ) => Self::new(
                 StatusCode::CONFLICT,
                 "Conflict",
                 "The user clashes with another user.",

@@ -214,6 +214,8 @@ pub fn attribute(field: Field) -> &'static str {
         Field::ContactNumber => "phoneNumbers",
         Field::EmployeeId => "employeeNumber",
         Field::CostCentreId => "costCenter",
+        Field::DisplayName => "displayName",
+        Field::Members => "members",
         // Fields SCIM does not carry: named canonically, so the detail still says which.
         other => other.as_str(),
     }
@@ -225,7 +227,10 @@ fn sentence(attr: &str, problem: &Problem) -> String {
     let phrase = wording::problem(problem);
     let phrase = phrase.trim_end_matches('.');
     match problem {
-        Problem::UnknownRole { .. } | Problem::NotPermName { .. } | Problem::NotPending => {
+        Problem::UnknownRole { .. }
+        | Problem::NotPermName { .. }
+        | Problem::NotPending
+        | Problem::UnknownMember { .. } => {
             format!("{attr}: {phrase}.")
         }
         _ => format!("{attr} {phrase}."),
@@ -235,19 +240,29 @@ fn sentence(attr: &str, problem: &Problem) -> String {
 impl From<CoreError> for ScimError {
     fn from(e: CoreError) -> Self {
         match e {
+            // A query the core cannot run (an operator the attribute does not take).
+            CoreError::Validation {
+                field: Field::Filter,
+                problem,
+            } => Self::bad(
+                ScimType::InvalidFilter,
+                capitalised(&format!("the filter {}", wording::problem(&problem))),
+            ),
             CoreError::Validation { field, problem } => {
                 Self::invalid_value(sentence(attribute(field), &problem))
             }
             CoreError::Conflict(which) => {
-                let what = match which {
-                    UniqueField::Username => "userName",
-                    UniqueField::Email => "email address (emails)",
-                    UniqueField::ExternalId => "externalId",
+                let (kind, what) = match which {
+                    UniqueField::Username => ("User", "userName"),
+                    UniqueField::Email => ("User", "email address (emails)"),
+                    UniqueField::ExternalId => ("User", "externalId"),
+                    UniqueField::GroupDisplayName => ("Group", "displayName"),
+                    UniqueField::GroupExternalId => ("Group", "externalId"),
                 };
                 Self::new(
                     StatusCode::CONFLICT,
                     Some(ScimType::Uniqueness),
-                    format!("Another User already has this {what}."),
+                    format!("Another {kind} already has this {what}."),
                 )
             }
             CoreError::NotFound => Self::new(

@@ -169,7 +169,7 @@ fn check_object_attrs(attr: &Attribute, value: &Value, label: &str) -> Result<Va
         for sub in attr.sub_attributes.iter().filter(|s| s.required) {
             if !get_ci(obj, sub.name).is_some_and(crate::json::is_present) {
                 return Err(RequestError::InvalidValue(format!(
-                    "each {label} needs its {}",
+                    "every element of {label} needs a {}",
                     sub.name
                 )));
             }

@@ -6,6 +6,7 @@ pub mod discovery;
 mod errors;
 pub mod filter;
 mod filter_check;
+mod groups;
 mod http;
 pub mod input;
 mod json;
@@ -19,6 +20,7 @@ mod query;
 pub mod request_error;
 pub mod schema;
 mod service;
+mod translate;
 mod users;
 pub mod wire;
 
@@ -48,6 +50,18 @@ pub const ROUTES: &[Route] = &[
     Route::new(Method::PUT, "/Users/{id}", |r| r.to(users::replace_user)),
     Route::new(Method::PATCH, "/Users/{id}", |r| r.to(users::patch_user)),
     Route::new(Method::DELETE, "/Users/{id}", |r| r.to(users::delete_user)),
+    Route::new(Method::GET, "/Groups", |r| r.to(list::list_groups)),
+    Route::new(Method::POST, "/Groups", |r| r.to(groups::create_group)),
+    Route::new(Method::POST, "/Groups/.search", |r| {
+        r.to(list::search_groups)
+    }),
+    Route::new(Method::GET, "/Groups/{id}", |r| r.to(groups::get_group)),
+    Route::new(Method::PUT, "/Groups/{id}", |r| r.to(groups::replace_group)),
+    Route::new(Method::PATCH, "/Groups/{id}", |r| r.to(groups::patch_group)),
+    Route::new(Method::DELETE, "/Groups/{id}", |r| {
+        r.to(groups::delete_group)
+    }),
+    Route::new(Method::POST, "/.search", |r| r.to(list::search_all)),
     Route::new(Method::GET, "/ServiceProviderConfig", |r| {
         r.to(service::service_provider_config)
     }),
@@ -69,6 +83,10 @@ const OTHER_METHODS: &[OtherMethods] = &[
     OtherMethods::new("/Users", |r| r.to(other::users)),
     OtherMethods::new("/Users/.search", |r| r.to(other::search)),
     OtherMethods::new("/Users/{id}", |r| r.to(other::user)),
+    OtherMethods::new("/Groups", |r| r.to(other::users)),
+    OtherMethods::new("/Groups/.search", |r| r.to(other::search)),
+    OtherMethods::new("/Groups/{id}", |r| r.to(other::user)),
+    OtherMethods::new("/.search", |r| r.to(other::search)),
     OtherMethods::new("/ServiceProviderConfig", |r| r.to(service::only_get)),
     OtherMethods::new("/ResourceTypes", |r| r.to(service::only_get)),
     OtherMethods::new("/ResourceTypes/{name}", |r| r.to(service::only_get)),

@@ -2,27 +2,26 @@
 //! ListResponse. Paging is `startIndex` (1-based, default 1) and `count` (default 100, at most
 //! 1000, `0`: only `totalResults`), in a stable order (creation order).
 //!
-//! Until the core's query of every attribute lands (issue 14, branch scim-core), a filter is
-//! answered only when it is an equality the store answers from an index: `userName`,
-//! `externalId`, `id`, `emails.value` (`emails[value eq ...]` too) `eq` a string, what the
-//! identity providers send to find a user. Any other valid filter is a 400 `invalidFilter`
-//! that says so; never an answer computed by loading the tenant's users.
+//! The filter, checked against the schema, becomes the core's query (`translate.rs`), answered
+//! by the store in one query; never by loading the tenant's users.
 
 use actix_web::web::{Data, Payload};
 use actix_web::HttpRequest;
-use rosetta_core::{Actor, CoreError, Cursor, Directory, User, UserFilter, UserKey};
+use rosetta_core::{Actor, Directory, GroupAttr, Members, Query, User, UserAttr};
 use rosetta_dialect::Limits;
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::auth::ScimCaller;
 use crate::check_filter;
 use crate::errors::{ScimError, ScimType};
-use crate::filter::{parse_filter, CompareOp, Filter, Value as Literal};
+use crate::filter::{parse_filter, Filter};
+use crate::groups::group_json;
+use crate::http::base_url;
 use crate::http::{read_object, ScimReply};
 use crate::project::Projection;
 use crate::query::Params;
-use crate::schema::{urn, USER_TYPE};
+use crate::schema::{urn, ResourceType, GROUP_TYPE, USER_TYPE};
+use crate::translate::{self, Attrs};
 use crate::users::{context, user_json};
 use crate::wire::{ListResponse, SearchRequest, SEARCH_MEMBERS};
 
@@ -33,6 +32,8 @@ const DEFAULT_COUNT: u64 = 100;
 /// A parsed query.
 pub struct ListQuery {
     pub filter: Option<Filter>,
+    pub sort_by: Option<String>,
+    pub sort_order: Option<String>,
     /// 1-based.
     pub start: u64,
     pub count: u64,
@@ -57,17 +58,29 @@ fn number(name: &str, value: Option<&Value>) -> Result<Option<i64>, ScimError> {
     }
 }
 
+/// The raw members of a query, from the query string or a SearchRequest.
+pub struct RawQuery<'a> {
+    pub filter: Option<&'a str>,
+    pub sort_by: Option<&'a str>,
+    pub sort_order: Option<&'a str>,
+    pub start: Option<&'a Value>,
+    pub count: Option<&'a Value>,
+}
+
 impl ListQuery {
-    fn new(
-        filter: Option<&str>,
-        start: Option<&Value>,
-        count: Option<&Value>,
-    ) -> Result<Self, ScimError> {
+    pub fn new(rt: &ResourceType, raw: RawQuery<'_>) -> Result<Self, ScimError> {
+        let RawQuery {
+            filter,
+            sort_by,
+            sort_order,
+            start,
+            count,
+        } = raw;
         let filter = match filter.map(str::trim).filter(|f| !f.is_empty()) {
             None => None,
             Some(text) => {
                 let parsed = parse_filter(text)?;
-                check_filter(&USER_TYPE, &parsed)?;
+                check_filter(rt, &parsed)?;
                 Some(parsed)
             }
         };
@@ -78,114 +91,55 @@ impl ListQuery {
             .max(0);
         Ok(Self {
             filter,
+            sort_by: sort_by.map(str::to_owned),
+            sort_order: sort_order.map(str::to_owned),
             start: u64::try_from(start).unwrap_or(1),
             count: u64::try_from(count).unwrap_or(0).min(MAX_COUNT),
         })
     }
-}
 
-/// What a filter asks of the store.
-enum Lookup {
-    /// Every user.
-    All,
-    /// The user with this unique key, if any.
-    Key(UserKey),
-    /// No user can match (an `id` that is no UUID).
-    Nothing,
-}
-
-fn text(value: &Literal) -> Option<&str> {
-    match value {
-        Literal::String(s) => Some(s),
-        _ => None,
+    /// The core's query over `A`: filter and sort translated, the page as offset and limit.
+    pub fn core<A: Attrs>(&self) -> Result<Query<A>, ScimError> {
+        Ok(Query {
+            filter: self
+                .filter
+                .as_ref()
+                .map(translate::filter::<A>)
+                .transpose()?,
+            sort: translate::sort::<A>(self.sort_by.as_deref(), self.sort_order.as_deref())?,
+            offset: self.start - 1,
+            limit: u32::try_from(self.count).unwrap_or(0),
+        })
     }
 }
 
-fn lookup(filter: Option<&Filter>) -> Result<Lookup, ScimError> {
-    let Some(filter) = filter else {
-        return Ok(Lookup::All);
-    };
-    let core_urn = |attr: &crate::filter::AttrPath| {
-        attr.urn
-            .as_deref()
-            .is_none_or(|u| u.eq_ignore_ascii_case(urn::USER))
-    };
-    let key = match filter {
-        Filter::Compare {
-            attr,
-            op: CompareOp::Eq,
-            value,
-        } if core_urn(attr) => text(value).and_then(|v| {
-            if attr.is("userName") {
-                Some(Lookup::Key(UserKey::Username(v.to_owned())))
-            } else if attr.is("externalId") {
-                Some(Lookup::Key(UserKey::ExternalId(v.to_owned())))
-            } else if attr.is("emails.value") || attr.is("emails") {
-                Some(Lookup::Key(UserKey::Email(v.to_owned())))
-            } else if attr.is("id") {
-                Some(Uuid::parse_str(v).map_or(Lookup::Nothing, |u| Lookup::Key(UserKey::Uuid(u))))
-            } else {
-                None
-            }
-        }),
-        Filter::ValuePath { attr, filter } if core_urn(attr) && attr.is("emails") => {
-            match filter.as_ref() {
-                Filter::Compare {
-                    attr: inner,
-                    op: CompareOp::Eq,
-                    value,
-                } if inner.is("value") => {
-                    text(value).map(|v| Lookup::Key(UserKey::Email(v.to_owned())))
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    key.ok_or_else(|| {
-        ScimError::bad(
-            ScimType::InvalidFilter,
-            "Rosetta answers only equality filters on userName, externalId, id and emails.value \
-             for now.",
-        )
-    })
-}
-
-/// The page of users the query names, and how many match in all.
+/// The page of users the query names, and how many match in all: one store query, the
+/// filter's equalities on userName, externalId, id, emails.value answered from indexes.
 async fn page(
     dir: &Directory,
     actor: &Actor,
     q: &ListQuery,
 ) -> Result<(Vec<User>, u64), ScimError> {
-    match lookup(q.filter.as_ref())? {
-        Lookup::Nothing => Ok((Vec::new(), 0)),
-        Lookup::Key(key) => match dir.get_user(actor, key).await {
-            Ok(user) => {
-                let shown = if q.start == 1 && q.count > 0 {
-                    vec![user]
-                } else {
-                    Vec::new()
-                };
-                Ok((shown, 1))
-            }
-            Err(CoreError::NotFound) => Ok((Vec::new(), 0)),
-            Err(e) => Err(e.into()),
-        },
-        Lookup::All => {
-            // count=0 still asks for one row: the store's page carries the total.
-            let limit = u32::try_from(q.count.max(1)).unwrap_or(1);
-            let page = dir
-                .list_users(
-                    actor,
-                    &UserFilter::all(),
-                    Cursor::Offset(q.start - 1),
-                    limit,
-                )
-                .await?;
-            let users = if q.count == 0 { Vec::new() } else { page.users };
-            Ok((users, page.total))
-        }
-    }
+    let page = dir.query_users(actor, &q.core::<UserAttr>()?).await?;
+    Ok((page.items, page.total))
+}
+
+/// A ListResponse of `resources`.
+pub fn list_response(
+    total: u64,
+    start: u64,
+    resources: Vec<Value>,
+) -> Result<ScimReply, ScimError> {
+    let list = ListResponse {
+        schemas: [urn::LIST_RESPONSE],
+        total_results: total,
+        items_per_page: resources.len() as u64,
+        start_index: start,
+        resources,
+    };
+    serde_json::to_value(list)
+        .map(ScimReply::ok)
+        .map_err(|_| ScimError::internal())
 }
 
 /// The ListResponse of a query over users.
@@ -203,16 +157,7 @@ async fn answer(
         .iter()
         .map(|u| user_json(u, &cx).map(|v| projection.apply(&v)))
         .collect::<Result<Vec<_>, _>>()?;
-    let list = ListResponse {
-        schemas: [urn::LIST_RESPONSE],
-        total_results: total,
-        items_per_page: resources.len() as u64,
-        start_index: q.start,
-        resources,
-    };
-    serde_json::to_value(list)
-        .map(ScimReply::ok)
-        .map_err(|_| ScimError::internal())
+    list_response(total, q.start, resources)
 }
 
 pub async fn list_users(
@@ -221,14 +166,67 @@ pub async fn list_users(
     dir: Data<Directory>,
 ) -> Result<ScimReply, ScimError> {
     let params = Params::of(&req)?;
-    let as_value = |name: &str| params.get(name).map(|v| Value::String(v.to_owned()));
-    let q = ListQuery::new(
-        params.get("filter"),
-        as_value("startIndex").as_ref(),
-        as_value("count").as_ref(),
-    )?;
+    let q = query_of(&params, &USER_TYPE)?;
     let projection = params.projection(&USER_TYPE)?;
     answer(&req, "/Users", &dir, &actor, q, projection).await
+}
+
+/// The query of a GET's query string.
+pub fn query_of(params: &Params, rt: &ResourceType) -> Result<ListQuery, ScimError> {
+    let as_value = |name: &str| params.get(name).map(|v| Value::String(v.to_owned()));
+    ListQuery::new(
+        rt,
+        RawQuery {
+            filter: params.get("filter"),
+            sort_by: params.get("sortBy"),
+            sort_order: params.get("sortOrder"),
+            start: as_value("startIndex").as_ref(),
+            count: as_value("count").as_ref(),
+        },
+    )
+}
+
+/// A SearchRequest body: its query and projection over `rt`.
+pub fn search_of(
+    body: serde_json::Map<String, Value>,
+    rt: &'static ResourceType,
+) -> Result<(ListQuery, Projection), ScimError> {
+    let body = crate::convert::canonical_object(body, SEARCH_MEMBERS);
+    let SearchRequest {
+        schemas: _,
+        attributes,
+        excluded_attributes,
+        filter,
+        sort_by,
+        sort_order,
+        start_index,
+        count,
+    } = serde_json::from_value(Value::Object(body))
+        .map_err(|_| ScimError::invalid_syntax("The request body is not a SearchRequest."))?;
+    let text = |name: &str, v: Option<Value>, kind: ScimType| match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ScimError::bad(kind, format!("{name} must be a string."))),
+    };
+    let filter = text("filter", filter, ScimType::InvalidFilter)?;
+    let sort_by = text("sortBy", sort_by, ScimType::InvalidValue)?;
+    let sort_order = text("sortOrder", sort_order, ScimType::InvalidValue)?;
+    let q = ListQuery::new(
+        rt,
+        RawQuery {
+            filter: filter.as_deref(),
+            sort_by: sort_by.as_deref(),
+            sort_order: sort_order.as_deref(),
+            start: start_index.as_ref(),
+            count: count.as_ref(),
+        },
+    )?;
+    let projection = Projection::from_lists(
+        rt,
+        &names("attributes", attributes)?,
+        &names("excludedAttributes", excluded_attributes)?,
+    )?;
+    Ok((q, projection))
 }
 
 /// A SearchRequest's `attributes` or `excludedAttributes`: a list of names (or one string of
@@ -259,36 +257,105 @@ pub async fn search_users(
     dir: Data<Directory>,
     limits: Data<Limits>,
 ) -> Result<ScimReply, ScimError> {
-    let body = crate::convert::canonical_object(
-        read_object(&req, payload, &limits).await?,
-        SEARCH_MEMBERS,
-    );
-    let SearchRequest {
-        schemas: _,
-        attributes,
-        excluded_attributes,
-        filter,
-        sort_by: _,
-        sort_order: _,
-        start_index,
-        count,
-    } = serde_json::from_value(Value::Object(body))
-        .map_err(|_| ScimError::invalid_syntax("The request body is not a SearchRequest."))?;
-    let filter = match filter {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s),
-        Some(_) => {
-            return Err(ScimError::bad(
-                ScimType::InvalidFilter,
-                "filter must be a string.",
-            ))
+    let (q, projection) = search_of(read_object(&req, payload, &limits).await?, &USER_TYPE)?;
+    answer(&req, "/Users/.search", &dir, &actor, q, projection).await
+}
+
+/// The ListResponse of a query over groups; members are read only when the answer shows them.
+async fn group_answer(
+    req: &HttpRequest,
+    pattern: &str,
+    dir: &Directory,
+    actor: &Actor,
+    q: ListQuery,
+    projection: Projection,
+) -> Result<ScimReply, ScimError> {
+    let members = if projection.wants("members") {
+        Members::Include
+    } else {
+        Members::Exclude
+    };
+    let page = dir
+        .query_groups(actor, &q.core::<GroupAttr>()?, members)
+        .await?;
+    let base = base_url(req, pattern);
+    let resources = page
+        .items
+        .iter()
+        .map(|g| group_json(g, &base).map(|v| projection.apply(&v)))
+        .collect::<Result<Vec<_>, _>>()?;
+    list_response(page.total, q.start, resources)
+}
+
+pub async fn list_groups(
+    ScimCaller(actor): ScimCaller,
+    req: HttpRequest,
+    dir: Data<Directory>,
+) -> Result<ScimReply, ScimError> {
+    let params = Params::of(&req)?;
+    let q = query_of(&params, &GROUP_TYPE)?;
+    let projection = params.projection(&GROUP_TYPE)?;
+    group_answer(&req, "/Groups", &dir, &actor, q, projection).await
+}
+
+pub async fn search_groups(
+    ScimCaller(actor): ScimCaller,
+    req: HttpRequest,
+    payload: Payload,
+    dir: Data<Directory>,
+    limits: Data<Limits>,
+) -> Result<ScimReply, ScimError> {
+    let (q, projection) = search_of(read_object(&req, payload, &limits).await?, &GROUP_TYPE)?;
+    group_answer(&req, "/Groups/.search", &dir, &actor, q, projection).await
+}
+
+/// `POST /.search`: one query over Users and then Groups (RFC 7644 section 3.4.3). The filter
+/// is checked against each type; a type it names unknown attributes of contributes nothing, and
+/// a filter neither type takes is the Users' `invalidFilter`. Paging runs over Users, then
+/// Groups: two store queries at most.
+pub async fn search_all(
+    ScimCaller(actor): ScimCaller,
+    req: HttpRequest,
+    payload: Payload,
+    dir: Data<Directory>,
+    limits: Data<Limits>,
+) -> Result<ScimReply, ScimError> {
+    let body = read_object(&req, payload, &limits).await?;
+    let users = search_of(body.clone(), &USER_TYPE);
+    let groups = search_of(body, &GROUP_TYPE);
+    let ((uq, up), groups) = match (users, groups) {
+        (Ok(u), g) => (u, g.ok()),
+        (Err(e), Err(_)) => return Err(e),
+        (Err(_), Ok(g)) => {
+            return group_answer(&req, "/.search", &dir, &actor, g.0, g.1).await;
         }
     };
-    let q = ListQuery::new(filter.as_deref(), start_index.as_ref(), count.as_ref())?;
-    let projection = Projection::from_lists(
-        &USER_TYPE,
-        &names("attributes", attributes)?,
-        &names("excludedAttributes", excluded_attributes)?,
-    )?;
-    answer(&req, "/Users/.search", &dir, &actor, q, projection).await
+    let start = uq.start;
+    let count = uq.count;
+    let page = dir.query_users(&actor, &uq.core::<UserAttr>()?).await?;
+    let cx = context(&req, "/.search", &dir, &actor).await?;
+    let mut resources = page
+        .items
+        .iter()
+        .map(|u| user_json(u, &cx).map(|v| up.apply(&v)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut total = page.total;
+    if let Some((mut gq, gp)) = groups {
+        // Groups start where the users end.
+        gq.start = (start.saturating_sub(1).saturating_sub(page.total)) + 1;
+        gq.count = count.saturating_sub(resources.len() as u64);
+        let members = if gp.wants("members") {
+            Members::Include
+        } else {
+            Members::Exclude
+        };
+        let groups = dir
+            .query_groups(&actor, &gq.core::<GroupAttr>()?, members)
+            .await?;
+        total += groups.total;
+        for g in &groups.items {
+            resources.push(gp.apply(&group_json(g, &cx.base)?));
+        }
+    }
+    list_response(total, start, resources)
 }

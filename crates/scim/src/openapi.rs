@@ -10,7 +10,10 @@ use rosetta_dialect::openapi::utoipa::openapi::OpenApi;
 use rosetta_dialect::openapi::utoipa::openapi::RefOr;
 use rosetta_dialect::openapi::{schema_ref, string, Api, Op};
 
-use crate::wire::{ErrorBody, ListResponse, PatchOpIn, SearchRequest, UserIn, UserOut, SCIM_JSON};
+use crate::wire::{
+    ErrorBody, GroupIn, GroupOut, ListResponse, PatchOpIn, SearchRequest, UserIn, UserOut,
+    SCIM_JSON,
+};
 
 const BEARER: &[&str] = &["Bearer"];
 /// The media types a body may say it is (none at all is read as JSON too).
@@ -38,9 +41,13 @@ pub fn document() -> OpenApi {
     .schema::<ListResponse>()
     .schema::<SearchRequest>()
     .schema::<PatchOpIn>()
+    .schema::<GroupIn>()
+    .schema::<GroupOut>()
     .op(Op::new(Method::GET, "/Users", "Query Users")
         .auth(BEARER)
         .query("filter", string())
+        .query("sortBy", string())
+        .query("sortOrder", string())
         .query("startIndex", string())
         .query("count", string())
         .query("attributes", string())

@@ -227,3 +227,26 @@ pub struct PatchOperationIn {
     pub path: Option<String>,
     pub value: Option<Value>,
 }
+
+/// A Group as read.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GroupOut {
+    pub schemas: Vec<&'static str>,
+    pub id: String,
+    #[serde(rename = "externalId", skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(rename = "displayName")]
+    pub display_name: String,
+    pub members: Vec<RefOut>,
+    pub meta: Meta,
+}
+
+/// A Group as written (POST, PUT, the result of a PATCH).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct GroupIn {
+    #[serde(rename = "displayName")]
+    pub display_name: Option<Value>,
+    #[serde(rename = "externalId")]
+    pub external_id: Option<Value>,
+    pub members: Option<Value>,
+}

@@ -231,9 +231,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             dialect,
             name,
         }) => {
-            if !app::DIALECTS.iter().any(|d| d.name == dialect) {
+            if !rosetta_core::CREDENTIAL_DIALECTS.contains(&dialect.as_str()) {
                 return Err(format!(
-                    "unknown dialect '{dialect}' (known: kashflow, usr, keaz, v2, scim)"
+                    "unknown dialect '{dialect}' (known: {})",
+                    rosetta_core::CREDENTIAL_DIALECTS.join(", ")
                 ));
             }
             let (dir, _db) = open(&config).await?;

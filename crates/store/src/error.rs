@@ -34,13 +34,15 @@ pub enum UniqueIndex {
     UserUsername,
     UserEmail,
     UserExternalId,
+    GroupDisplayName,
+    GroupExternalId,
     /// Any other (a uuid, a token hash, a settings key): named as the database named it.
     Other(String),
 }
 
 /// Each index the core has a field for: its name (PostgreSQL reports it as the constraint)
 /// and its columns (SQLite reports no name, only `UNIQUE constraint failed: <columns>`).
-const USER_INDEXES: [(UniqueIndex, &str, &str); 3] = [
+const USER_INDEXES: [(UniqueIndex, &str, &str); 5] = [
     (
         UniqueIndex::UserUsername,
         "users_tenant_username_key_idx",
@@ -55,6 +57,16 @@ const USER_INDEXES: [(UniqueIndex, &str, &str); 3] = [
         UniqueIndex::UserExternalId,
         "users_tenant_external_id_idx",
         "users.tenant_id, users.external_id",
+    ),
+    (
+        UniqueIndex::GroupDisplayName,
+        "groups_tenant_display_key_idx",
+        "groups.tenant_id, groups.display_key",
+    ),
+    (
+        UniqueIndex::GroupExternalId,
+        "groups_tenant_external_id_idx",
+        "groups.tenant_id, groups.external_id",
     ),
 ];
 
@@ -94,6 +106,12 @@ impl From<StoreError> for CoreError {
             StoreError::Unique(UniqueIndex::UserEmail) => CoreError::Conflict(UniqueField::Email),
             StoreError::Unique(UniqueIndex::UserExternalId) => {
                 CoreError::Conflict(UniqueField::ExternalId)
+            }
+            StoreError::Unique(UniqueIndex::GroupDisplayName) => {
+                CoreError::Conflict(UniqueField::GroupDisplayName)
+            }
+            StoreError::Unique(UniqueIndex::GroupExternalId) => {
+                CoreError::Conflict(UniqueField::GroupExternalId)
             }
             StoreError::Unique(UniqueIndex::Other(index)) => {
                 CoreError::Internal(format!("unique violation: {index}"))
@@ -166,6 +184,16 @@ mod tests {
                 UniqueField::ExternalId,
                 "users_tenant_external_id_idx",
                 "users.tenant_id, users.external_id",
+            ),
+            (
+                UniqueField::GroupDisplayName,
+                "groups_tenant_display_key_idx",
+                "groups.tenant_id, groups.display_key",
+            ),
+            (
+                UniqueField::GroupExternalId,
+                "groups_tenant_external_id_idx",
+                "groups.tenant_id, groups.external_id",
             ),
         ] {
             let pg = unique(Pg(index));

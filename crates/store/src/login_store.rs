@@ -31,7 +31,7 @@ impl LoginStore for DieselStore {
                 rows.into_iter()
                     .map(|r| {
                         let secrets = r.secrets()?;
-                        Ok((r.into_user()?, secrets))
+                        Ok((r.load_into(conn)?, secrets))
                     })
                     .collect()
             })

@@ -59,7 +59,6 @@ diesel::table! {
         activated_via_company_id -> Nullable<Text>,
         license_types -> Text,
         branch_ids -> Text,
-        group_ids -> Text,
         folder_ids -> Text,
         devices -> Text,
         password_hash -> Nullable<Text>,
@@ -71,6 +70,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         version -> BigInt,
+        full_name_key -> Text,
     }
 }
 
@@ -206,6 +206,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    groups (id) {
+        id -> BigInt,
+        uuid -> Text,
+        tenant_id -> BigInt,
+        display_name -> Text,
+        display_key -> Text,
+        external_id -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    group_members (group_id, user_id) {
+        group_id -> BigInt,
+        user_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    group_audit (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        actor -> Text,
+        dialect -> Text,
+        action -> Text,
+        group_uuid -> Text,
+        display_name -> Text,
+        at -> BigInt,
+    }
+}
+
+diesel::joinable!(group_members -> groups (group_id));
+diesel::joinable!(group_members -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(groups, group_members, users);
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users, tenants);

@@ -84,7 +84,7 @@ impl SessionStore for DieselStore {
                 };
                 let session = session.into_session()?;
                 let roles = cached_roles(conn, &cache, session.tenant_id, version)?;
-                Ok(Some((session, user.into_user()?, roles)))
+                Ok(Some((session, user.load_into(conn)?, roles)))
             })
             .await?)
     }

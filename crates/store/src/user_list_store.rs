@@ -9,8 +9,9 @@ use rosetta_core::{CoreResult, Cursor, Page, TenantId, User, UserFilter, UserId,
 use crate::db::{Backend, DbConn};
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
-use crate::rows::users::UserRow;
+use crate::rows::users::{into_users, UserRow};
 use crate::schema::users;
+use crate::search::{name_key_pattern, Match, NamePart};
 
 #[async_trait]
 impl UserListStore for DieselStore {
@@ -81,10 +82,7 @@ fn load_page(
     let mut rows: Vec<UserRow> = q.load(conn)?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
-    let users = rows
-        .into_iter()
-        .map(UserRow::into_user)
-        .collect::<Result<Vec<_>, _>>()?;
+    let users = into_users(conn, rows)?;
     let next = if more {
         users.last().map(|u| u.id)
     } else {
@@ -128,12 +126,8 @@ fn filtered<'a>(tenant: TenantId, f: &UserFilter, walk: Walk) -> users::BoxedQue
         q = q.filter(users::default_account_id.eq(acc));
     }
     if let Some(name) = &f.name_contains {
-        let escaped = name
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        q = q.filter(users::name_key.like(format!("%{escaped}%")).escape('\\'));
+        let pattern = name_key_pattern(NamePart::Any, Match::Contains, name);
+        q = q.filter(users::name_key.like(pattern).escape('\\'));
     }
     if let Some(email) = &f.email {
         q = q.filter(users::email_key.eq(email.to_lowercase()));

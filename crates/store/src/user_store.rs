@@ -14,10 +14,11 @@ use crate::db::DbConn;
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
 use crate::rows::audit::{insert_audits, AuditValues};
+use crate::rows::groups::set_user_groups;
 use crate::rows::outbox::{insert_emails, OutboxValues};
 use crate::rows::tickets::{insert_tickets, TicketValues};
 use crate::rows::user_values::{insert_user_rows, NewUserRow, UserValues, USER_COLUMNS};
-use crate::rows::users::{load_user, user_by_id, UserRow};
+use crate::rows::users::{into_users, load_user, user_by_id, UserRow};
 use crate::rows::{millis, rows_per_statement};
 use crate::schema::{sessions, tickets, users};
 
@@ -46,7 +47,7 @@ impl UserStore for DieselStore {
             .db
             .run(move |conn| {
                 load_user(conn, tenant, &key)?
-                    .map(UserRow::into_user)
+                    .map(|r| r.load_into(conn))
                     .transpose()
             })
             .await?)
@@ -87,7 +88,7 @@ impl UserStore for DieselStore {
                     .select((UserRow::as_select(), live))
                     .first(conn)
                     .optional()?;
-                row.map(|(user, live)| Ok((user.into_user()?, live.unwrap_or(0))))
+                row.map(|(user, live)| Ok((user.load_into(conn)?, live.unwrap_or(0))))
                     .transpose()
             })
             .await?)
@@ -106,6 +107,7 @@ impl UserStore for DieselStore {
         Ok(self
             .db
             .write(move |conn| {
+                let groups = record.groups.clone();
                 let values = UserValues::from_record(record, now)?;
                 let target = users::table
                     .filter(users::tenant_id.eq(tenant.0))
@@ -150,6 +152,9 @@ impl UserStore for DieselStore {
                         None => diesel::delete(of_user).execute(conn)?,
                     };
                 }
+                if let Some(groups) = &groups {
+                    set_user_groups(conn, tenant, id.0, groups, now)?;
+                }
                 AuditValues::new(&audit, id.0).insert(conn)?;
                 user_by_id(conn, tenant, id.0)
             })
@@ -187,7 +192,11 @@ fn insert_one(conn: &mut DbConn, write: NewUserWrite, now: Timestamp) -> Result<
         emails,
     } = write;
     let tenant = record.tenant_id;
+    let groups = record.groups.clone().unwrap_or_default();
     let id = NewUserRow::new(record, secrets, now)?.insert(conn)?;
+    if !groups.is_empty() {
+        set_user_groups(conn, tenant, id, &groups, now)?;
+    }
     AuditValues::new(&audit, id).insert(conn)?;
     if let Some(t) = &ticket {
         TicketValues::new(tenant, id, t, now).insert(conn)?;
@@ -229,6 +238,7 @@ fn insert_batch(
                 audit,
                 ticket,
                 emails,
+                record.groups.clone().unwrap_or_default(),
             ));
             rows.push(NewUserRow::new(record, secrets, now)?);
         }
@@ -241,10 +251,13 @@ fn insert_batch(
         let mut ticket_rows = Vec::new();
         let mut outbox_rows = Vec::new();
         let mut order = Vec::with_capacity(extras.len());
-        for (uuid, tenant, audit, ticket, emails) in &extras {
+        for (uuid, tenant, audit, ticket, emails, groups) in &extras {
             let id = *ids
                 .get(uuid)
                 .ok_or_else(|| StoreError::Corrupt(format!("no id returned for user {uuid}")))?;
+            if !groups.is_empty() {
+                set_user_groups(conn, *tenant, id, groups, now)?;
+            }
             order.push(id);
             audits.push(AuditValues::new(audit, id));
             if let Some(t) = ticket {
@@ -259,12 +272,15 @@ fn insert_batch(
             .filter(users::id.eq_any(order.clone()))
             .select(UserRow::as_select())
             .load(conn)?;
-        let mut by_id: HashMap<i64, UserRow> = loaded.into_iter().map(|r| (r.id, r)).collect();
+        let mut by_id: HashMap<i64, User> = into_users(conn, loaded)?
+            .into_iter()
+            .map(|u| (u.id.0, u))
+            .collect();
         for id in order {
-            let row = by_id
+            let user = by_id
                 .remove(&id)
                 .ok_or(StoreError::Core(CoreError::NotFound))?;
-            out.push(row.into_user()?);
+            out.push(user);
         }
     }
     Ok(out)

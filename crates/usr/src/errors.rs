@@ -148,6 +148,8 @@ impl From<CoreError> for UsrError {
                     UniqueField::Username => (Some("username"), "username"),
                     UniqueField::Email => (Some("emailAddress"), "email address"),
                     UniqueField::ExternalId => (None, "external id"),
+                    UniqueField::GroupDisplayName => (None, "group display name"),
+                    UniqueField::GroupExternalId => (None, "group external id"),
                 };
                 Self {
                     field,

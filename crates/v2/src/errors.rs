@@ -224,6 +224,9 @@ impl From<CoreError> for V2Error {
                 let member = match which {
                     UniqueField::Username | UniqueField::Email => "Email",
                     UniqueField::ExternalId => "ExternalId",
+                    // A GUID written in `Groups` that names no group yet creates one named
+                    // by the GUID's text, which another group may already be called.
+                    UniqueField::GroupDisplayName | UniqueField::GroupExternalId => "Groups",
                 };
                 let message = format!("a user with this {member} already exists");
                 Self {

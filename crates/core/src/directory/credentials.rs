@@ -5,9 +5,9 @@
 use super::requests::CreateCredentialRequest;
 use super::service::{now, Directory};
 use crate::crypto;
-use crate::error::{CoreError, CoreResult, Field};
+use crate::error::{CoreError, CoreResult, Field, Problem};
 use crate::ids::TenantId;
-use crate::model::Credential;
+use crate::model::{Credential, CREDENTIAL_DIALECTS};
 use crate::store::NewCredential;
 use crate::text::{self, TextKind};
 
@@ -24,6 +24,9 @@ impl Directory {
         } = request;
         // A label is shown by `credential list` and in the console: the same rule as any name.
         text::check_opt(Field::Name, TextKind::Name, name)?;
+        if !CREDENTIAL_DIALECTS.contains(&dialect) {
+            return Err(CoreError::invalid(Field::Dialect, Problem::UnknownDialect));
+        }
         self.tenant(tenant).await?;
         let token = crypto::random_token();
         let cred = self

@@ -5,10 +5,13 @@
 mod actor;
 mod assets;
 mod credentials;
+mod group_requests;
+mod groups;
 mod logins;
 mod new_users;
 mod notices;
 mod operations;
+mod queries;
 mod requests;
 mod rights;
 mod rotation;
@@ -21,6 +24,9 @@ mod user_input;
 mod users;
 
 pub use actor::{Actor, Principal};
+pub use group_requests::{
+    CreateGroupRequest, DeleteGroupRequest, ModifyGroupRequest, ReplaceGroupRequest,
+};
 pub use logins::LoginCheck;
 pub use operations::{Outbox, Usage};
 pub use requests::{

@@ -83,7 +83,7 @@ impl Directory {
             profile,
             license_types: dedup(license_types),
             branch_ids: dedup(branch_ids),
-            groups: dedup(groups),
+            groups: Some(dedup(groups)),
             folders: dedup(folders),
             devices,
             password_expired,
@@ -195,7 +195,7 @@ impl Directory {
             branch_ids: branch_ids
                 .map(dedup)
                 .unwrap_or_else(|| current.branch_ids.clone()),
-            groups: groups.map(dedup).unwrap_or_else(|| current.groups.clone()),
+            groups: groups.map(dedup),
             folders: folders
                 .map(dedup)
                 .unwrap_or_else(|| current.folders.clone()),

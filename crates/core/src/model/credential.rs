@@ -4,6 +4,11 @@
 use super::time::Timestamp;
 use crate::ids::TenantId;
 
+/// The dialects a machine credential may be made for (`rosetta credential create
+/// --dialect`). A scim credential acts as an administrator of its tenant, as a usr one does:
+/// `Actor::machine(tenant, "scim", Principal::Credential(id))` may grant admin, never keaz.
+pub const CREDENTIAL_DIALECTS: &[&str] = &["kashflow", "usr", "keaz", "v2", "scim"];
+
 /// A machine credential as `rosetta credential list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialSummary {

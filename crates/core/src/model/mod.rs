@@ -5,7 +5,9 @@
 mod asset;
 mod audit;
 mod credential;
+mod group;
 mod outbox;
+pub mod query;
 mod tenant;
 mod time;
 mod tokens;
@@ -13,9 +15,16 @@ mod user;
 
 pub use asset::{Asset, Booking, NewBooking};
 pub use audit::{AuditAction, AuditRecord, NewAudit};
-pub use credential::{CredentialChange, CredentialSummary, KeyAction, KeyAudit};
+pub use credential::{
+    CredentialChange, CredentialSummary, KeyAction, KeyAudit, CREDENTIAL_DIALECTS,
+};
+pub use group::{Group, GroupAuditRecord, GroupRecord, GroupRef, Member, Members, NewGroupAudit};
 pub use outbox::{
     EmailBody, EmailKind, NewEmail, OutboxEmail, QueuedEmail, SealedBody, StoredBody, UsageCount,
+};
+pub use query::{
+    AttrKind, CompareOp, Comparison, Condition, Folded, GroupAttr, GroupQuery, Query, QueryAttr,
+    QueryPage, QueryProblem, Sort, UserAttr, UserQuery, Value,
 };
 pub use tenant::{default_roles, Credential, Role, Tenant, DEFAULT_ROLE};
 pub use time::Timestamp;

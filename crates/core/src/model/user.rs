@@ -135,7 +135,10 @@ pub struct UserRecord {
     pub profile: Profile,
     pub license_types: Vec<String>,
     pub branch_ids: Vec<String>,
-    pub groups: Vec<Uuid>,
+    /// The user's groups (memberships) after the write; None leaves them as they are, so a
+    /// write that did not ask to change them cannot undo a membership added meanwhile. An
+    /// unknown uuid creates that group (display name = its text).
+    pub groups: Option<Vec<Uuid>>,
     pub folders: Vec<Uuid>,
     pub devices: Vec<Device>,
     pub password_expired: bool,

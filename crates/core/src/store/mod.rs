@@ -11,8 +11,10 @@ use crate::error::CoreResult;
 mod assets;
 mod audit;
 mod credentials;
+mod groups;
 mod logins;
 mod outbox;
+mod queries;
 mod sessions;
 mod tenants;
 mod tickets;
@@ -23,8 +25,10 @@ mod users;
 pub use assets::{AssetStore, NewAsset};
 pub use audit::AuditStore;
 pub use credentials::{CredentialStore, NewCredential};
+pub use groups::{GroupStore, GroupUpdateWrite, NewGroupWrite};
 pub use logins::{LoginName, LoginStore};
 pub use outbox::OutboxStore;
+pub use queries::QueryStore;
 pub use sessions::SessionStore;
 pub use tenants::{NewTenant, TenantStore};
 pub use tickets::{Redeem, RedeemOutcome, TicketReplace, TicketStore};
@@ -46,6 +50,8 @@ pub trait Store:
     + OutboxStore
     + UsageStore
     + AssetStore
+    + GroupStore
+    + QueryStore
     + Send
     + Sync
     + 'static

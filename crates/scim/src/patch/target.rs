@@ -227,7 +227,9 @@ pub(super) fn filtered(
             )));
         }
         match sub {
-            Some(s) if s.required => return Err(mutability(&name, "required")),
+            Some(s) if s.required => {
+                return Err(mutability(&name, "required"))
+            }
             Some(s) if s.mutability != Mutability::ReadWrite => {
                 return Err(mutability(&name, s.mutability.as_str()))
             }

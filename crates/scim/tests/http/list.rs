@@ -121,7 +121,7 @@ async fn filter_refusals(backend: Backend) {
     let cases = [
         ("filter_syntax", "userName eq"),
         ("filter_unknown_attribute", "nickName eq \"x\""),
-        ("filter_not_yet", "name.familyName sw \"L\""),
+        ("filter_operator_type", "active gt true"),
     ];
     for (name, f) in cases {
         let r = scim.get(&format!("/Users?filter={f}")).await;
@@ -131,4 +131,109 @@ async fn filter_refusals(backend: Backend) {
     assert_error(&r, 400, Some("invalidFilter"));
 }
 
-backend_tests!(paging, equality_filters, filter_refusals);
+async fn every_operator(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let scim = Scim::new(&app, "Acme").await;
+    for n in 1..=3 {
+        scim.create_user(&person(n)).await;
+    }
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "externalId ne \"ext-1\"",
+            &["user2@example.com", "user3@example.com"],
+        ),
+        ("userName co \"ER2\"", &["user2@example.com"]),
+        (
+            "name.familyName sw \"N\"",
+            &[
+                "user1@example.com",
+                "user2@example.com",
+                "user3@example.com",
+            ],
+        ),
+        ("emails.value ew \"3@example.com\"", &["user3@example.com"]),
+        (
+            "externalId pr",
+            &[
+                "user1@example.com",
+                "user2@example.com",
+                "user3@example.com",
+            ],
+        ),
+        ("phoneNumbers pr", &[]),
+        (
+            "meta.created gt \"2000-01-01T00:00:00Z\"",
+            &[
+                "user1@example.com",
+                "user2@example.com",
+                "user3@example.com",
+            ],
+        ),
+        (
+            "meta.created ge \"2000-01-01T00:00:00Z\" and meta.created le \"2999-01-01T00:00:00Z\"",
+            &[
+                "user1@example.com",
+                "user2@example.com",
+                "user3@example.com",
+            ],
+        ),
+        ("meta.lastModified lt \"2000-01-01T00:00:00Z\"", &[]),
+        (
+            "userName eq \"user1@example.com\" or userName eq \"user3@example.com\"",
+            &["user1@example.com", "user3@example.com"],
+        ),
+        (
+            "not (userName eq \"user1@example.com\")",
+            &["user2@example.com", "user3@example.com"],
+        ),
+        (
+            "name.familyName sw \"n\" and (externalId eq \"ext-3\" or externalId eq \"ext-9\")",
+            &["user3@example.com"],
+        ),
+        ("emails[value co \"user2\"]", &["user2@example.com"]),
+        (
+            "emails[type eq \"work\" and value sw \"user1\"]",
+            &["user1@example.com"],
+        ),
+        (
+            "active eq true",
+            &[
+                "user1@example.com",
+                "user2@example.com",
+                "user3@example.com",
+            ],
+        ),
+        (
+            "roles.value eq \"2\"",
+            &[
+                "user1@example.com",
+                "user2@example.com",
+                "user3@example.com",
+            ],
+        ),
+    ];
+    for (f, want) in cases {
+        let r = scim
+            .get(&format!("/Users?filter={}", rosetta_testkit::enc(f)))
+            .await;
+        let body = r.expect(200);
+        assert_eq!(names(&body), want.to_vec(), "{f}");
+        assert_eq!(body["totalResults"], json!(want.len()), "{f}");
+    }
+    let sorted = scim
+        .get("/Users?sortBy=userName&sortOrder=descending")
+        .await
+        .expect(200);
+    assert_eq!(
+        names(&sorted),
+        vec![
+            "user3@example.com",
+            "user2@example.com",
+            "user1@example.com"
+        ]
+    );
+    let r = scim.get("/Users?sortBy=userName&sortOrder=sideways").await;
+    assert_error(&r, 400, Some("invalidValue"));
+}
+
+backend_tests!(paging, equality_filters, filter_refusals, every_operator);

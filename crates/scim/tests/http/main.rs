@@ -5,6 +5,7 @@
 
 mod discovery;
 mod errors;
+mod groups;
 mod list;
 mod patch;
 mod projection;

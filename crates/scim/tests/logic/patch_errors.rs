@@ -190,3 +190,32 @@ fn a_sub_attribute_alone_is_not_a_whole_element() {
     assert!(e.is_ok(), "{e:?}");
     assert_eq!(no_email["emails"], json!([{"value": "a@example.com"}]));
 }
+
+/// The scimType and detail of each kind of fault, pinned: the detail is what a client reads.
+#[test]
+fn error_details_snapshot() {
+    let cases = [
+        json!({"op": "merge", "path": "displayName", "value": "x"}),
+        json!({"op": "add", "path": "displayName"}),
+        json!({"op": "replace", "path": "emails[type eq]", "value": "x"}),
+        json!({"op": "replace", "path": "nickNames", "value": "x"}),
+        json!({"op": "replace", "path": "userName[value eq \"x\"]", "value": "x"}),
+        json!({"op": "remove", "path": "emails[type eq \"home\"]"}),
+        json!({"op": "remove"}),
+        json!({"op": "remove", "path": "userName"}),
+        json!({"op": "replace", "path": "id", "value": "another"}),
+        json!({"op": "replace", "path": "active", "value": "maybe"}),
+        json!({"op": "add", "path": "emails", "value": [{"type": "work"}]}),
+    ];
+    let answers: Vec<Value> = cases
+        .iter()
+        .map(|op| {
+            let mut resource = user();
+            match try_patch(&USER_TYPE, &mut resource, ops(json!([op]))) {
+                Ok(_) => json!({"op": op, "applied": true}),
+                Err(e) => json!({"op": op, "scimType": e.scim_type(), "detail": e.detail()}),
+            }
+        })
+        .collect();
+    insta::assert_json_snapshot!(answers);
+}

@@ -13,6 +13,8 @@ use crate::error::StoreError;
 pub(crate) mod assets;
 pub(crate) mod audit;
 pub(crate) mod credentials;
+pub(crate) mod group_audit;
+pub(crate) mod groups;
 pub(crate) mod outbox;
 pub(crate) mod sessions;
 pub(crate) mod tenants;

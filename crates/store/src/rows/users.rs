@@ -8,6 +8,9 @@ use rosetta_core::{
     Username,
 };
 
+use uuid::Uuid;
+
+use super::groups::groups_by_user;
 use super::{from_millis, json, uuid};
 use crate::db::DbConn;
 use crate::error::StoreError;
@@ -41,7 +44,6 @@ pub(crate) struct UserRow {
     pub activated_via_company_id: Option<String>,
     pub license_types: String,
     pub branch_ids: String,
-    pub group_ids: String,
     pub folder_ids: String,
     pub devices: String,
     pub password_hash: Option<String>,
@@ -56,6 +58,14 @@ pub(crate) struct UserRow {
 }
 
 impl UserRow {
+    /// The user with its groups read on `conn`.
+    pub(crate) fn load_into(self, conn: &mut DbConn) -> Result<User, StoreError> {
+        let groups = groups_by_user(conn, &[self.id])?
+            .remove(&self.id)
+            .unwrap_or_default();
+        self.into_user(groups)
+    }
+
     pub(crate) fn secrets(&self) -> Result<UserSecrets, StoreError> {
         Ok(UserSecrets {
             password_hash: self.password_hash.clone(),
@@ -65,7 +75,8 @@ impl UserRow {
         })
     }
 
-    pub(crate) fn into_user(self) -> Result<User, StoreError> {
+    /// The user, with its groups (read from the memberships by the caller).
+    pub(crate) fn into_user(self, groups: Vec<Uuid>) -> Result<User, StoreError> {
         let UserRow {
             id,
             uuid: uuid_text,
@@ -92,7 +103,6 @@ impl UserRow {
             activated_via_company_id,
             license_types,
             branch_ids,
-            group_ids,
             folder_ids,
             devices,
             password_hash,
@@ -137,7 +147,7 @@ impl UserRow {
             },
             license_types: json("license_types", &license_types)?,
             branch_ids: json("branch_ids", &branch_ids)?,
-            groups: json("group_ids", &group_ids)?,
+            groups,
             folders: json("folder_ids", &folder_ids)?,
             devices: json("devices", &devices)?,
             last_login_at: last_login_at.map(from_millis).transpose()?,
@@ -189,7 +199,19 @@ pub(crate) fn load_user(
 pub(crate) fn user_by_id(conn: &mut DbConn, tenant: TenantId, id: i64) -> Result<User, StoreError> {
     load_user(conn, tenant, &UserKey::Id(UserId(id)))?
         .ok_or(StoreError::Core(CoreError::NotFound))?
-        .into_user()
+        .load_into(conn)
+}
+
+/// Rows made users, the groups of all of them read in one statement.
+pub(crate) fn into_users(conn: &mut DbConn, rows: Vec<UserRow>) -> Result<Vec<User>, StoreError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut groups = groups_by_user(conn, &ids)?;
+    rows.into_iter()
+        .map(|r| {
+            let g = groups.remove(&r.id).unwrap_or_default();
+            r.into_user(g)
+        })
+        .collect()
 }
 
 /// `NotFound` unless the user exists in `tenant`, so what hangs off a user (assets, bookings,

@@ -25,7 +25,7 @@ fn record(tenant: TenantId, n: usize) -> UserRecord {
         profile: Profile::default(),
         license_types: Vec::new(),
         branch_ids: Vec::new(),
-        groups: Vec::new(),
+        groups: None,
         folders: Vec::new(),
         devices: Vec::new(),
         password_expired: false,

@@ -5,3 +5,6 @@
 
 mod bulk;
 mod directory;
+mod groups;
+mod queries;
+mod upgrade;

@@ -9,6 +9,7 @@ mod support;
 mod create;
 mod errors;
 mod get;
+mod groups;
 mod search;
 mod search_terms;
 mod xml;
