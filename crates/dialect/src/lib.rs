@@ -4,6 +4,7 @@ pub mod body;
 mod caller;
 mod errors;
 pub mod members;
+mod miss;
 pub mod openapi;
 pub mod path;
 mod reply;
@@ -18,9 +19,9 @@ pub use body::{read_body, BodyError, Limits};
 pub use caller::{Admin, Caller};
 pub use errors::{render, DialectError, Render, RETRY_AFTER_SECONDS};
 pub use members::{Members, Repeated};
+pub use miss::Miss;
 pub use reply::JsonReply;
 pub use table::{join, paths_overlap, AppData, Dialect, Handler, Mounted, OtherMethods, Route};
-pub use unmatched::Miss;
 
 /// Who made a call, as `rosetta usage` names it (never a secret): `credential:3`, `user:17`
 /// (the user of a session), `company:2` (a v2 integration key).
