@@ -6,6 +6,7 @@ pub mod deprecation;
 mod errors;
 mod list_stream;
 pub mod members;
+mod miss;
 pub mod openapi;
 pub mod path;
 mod reply;
@@ -23,10 +24,10 @@ pub use deprecation::Clock;
 pub use errors::{render, DialectError, Render, RETRY_AFTER_SECONDS};
 pub use list_stream::{json_items, streamed_list, xml_items, ListFrame};
 pub use members::{Members, Repeated};
+pub use miss::Miss;
 pub use reply::JsonReply;
 pub use table::{join, paths_overlap, AppData, Dialect, Handler, Mounted, OtherMethods, Route};
 pub use withdrawn::{Withdrawn, WithdrawnReason};
-pub use unmatched::Miss;
 
 /// Who made a call, as `rosetta usage` names it (never a secret): `credential:3`, `user:17`
 /// (the user of a session), `integration-key:tenant-2` (a v2 integration key).

@@ -11,7 +11,7 @@ use actix_web::HttpRequest;
 
 use crate::deprecation::{guard, Deprecations, ResourceGate};
 use crate::errors::{negotiate, Render};
-use crate::unmatched::{allowed, Miss, Unmatched};
+use crate::miss::{Miss, Unmatched};
 
 /// Puts a handler on an actix route: `|r| r.to(handler)`.
 pub type Handler = fn(actix_web::Route) -> actix_web::Route;
@@ -180,6 +180,17 @@ impl Mounted {
             cfg.service(web::scope(prefix).configure(|scope| self.configure(scope)));
         }
     }
+}
+
+/// The methods a path of a dialect's table serves, for `Allow`.
+fn allowed(dialect: &Dialect, path: &str) -> String {
+    let mut methods: Vec<&str> = Vec::new();
+    for r in dialect.routes.iter().filter(|r| r.path == path) {
+        if !methods.contains(&r.method.as_str()) {
+            methods.push(r.method.as_str());
+        }
+    }
+    methods.join(", ")
 }
 
 /// Whether two route paths (prefix included) could match the same request path.

@@ -13,11 +13,11 @@ use std::sync::Arc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderValue, ALLOW};
 use actix_web::middleware::Next;
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
 
+pub use crate::miss::{answer, Miss, Unmatched};
 use crate::table::Dialect;
 
 /// The longest URI (path and query) a dialect takes: 8 KiB, as common proxies allow.
@@ -25,49 +25,6 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 
 /// The most header bytes (names, values and their separators) a dialect takes.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
-
-/// Why no route answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Miss {
-    NotFound,
-    /// `allow` is the path's methods, as the `Allow` header names them.
-    MethodNotAllowed {
-        allow: String,
-    },
-    UriTooLong {
-        limit: usize,
-    },
-    HeadersTooLarge {
-        limit: usize,
-    },
-}
-
-/// How a [`Dialect`] answers a [`Miss`]: [`answer::<TheDialectsError>`].
-pub type Unmatched = fn(Miss, &HttpRequest) -> HttpResponse;
-
-/// The answer of a dialect whose error type `E` knows each [`Miss`].
-pub fn answer<E: crate::DialectError + From<Miss>>(miss: Miss, req: &HttpRequest) -> HttpResponse {
-    let allow = match &miss {
-        Miss::MethodNotAllowed { allow } => HeaderValue::from_str(allow).ok(),
-        _ => None,
-    };
-    let mut res = E::from(miss).render(req);
-    if let Some(allow) = allow {
-        res.headers_mut().insert(ALLOW, allow);
-    }
-    res
-}
-
-/// The methods a path of a dialect's table serves, for `Allow`.
-pub(crate) fn allowed(dialect: &Dialect, path: &str) -> String {
-    let mut methods: Vec<&str> = Vec::new();
-    for r in dialect.routes.iter().filter(|r| r.path == path) {
-        if !methods.contains(&r.method.as_str()) {
-            methods.push(r.method.as_str());
-        }
-    }
-    methods.join(", ")
-}
 
 /// The dialects of one listener with their prefixes: app data of its app, read by
 /// [`not_found`] and [`bounds`].

@@ -103,7 +103,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-pub(crate) fn establish(url: &DbUrl) -> Result<DbConn, diesel::ConnectionError> {
+fn establish(url: &DbUrl) -> Result<DbConn, diesel::ConnectionError> {
     match url {
         DbUrl::Sqlite(path) => {
             let mut conn = SqliteConnection::establish(path)?;
@@ -244,7 +244,14 @@ impl Db {
     pub fn connect(url: &str, pool_size: u32) -> Result<Self, StoreError> {
         let url = DbUrl::parse(url)?;
         run_migrations(&url)?;
-        let health = Health::new(url.clone());
+        let probed = url.clone();
+        let health = Health::new(
+            url.display(),
+            Box::new(move || {
+                let mut conn = establish(&probed).map_err(|e| e.to_string())?;
+                conn.ping().map_err(|e| e.to_string())
+            }),
+        );
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(0))

@@ -10,9 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::r2d2::R2D2Connection;
-
-use crate::db::{establish, DbUrl};
+/// Opens a connection of its own and checks it answers; `Err` says why not.
+pub(crate) type Probe = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
 
 /// How often the probe tries the database while it is down: the longest a gateway answers
 /// 503 after the database is back, on top of the connection's own time.
@@ -20,14 +19,17 @@ pub const PROBE_INTERVAL: Duration = Duration::from_millis(250);
 
 pub(crate) struct Health {
     down: AtomicBool,
-    url: DbUrl,
+    /// The database as logs name it (no password).
+    database: String,
+    probe: Probe,
 }
 
 impl Health {
-    pub(crate) fn new(url: DbUrl) -> Arc<Self> {
+    pub(crate) fn new(database: String, probe: Probe) -> Arc<Self> {
         Arc::new(Self {
             down: AtomicBool::new(false),
-            url,
+            database,
+            probe,
         })
     }
 
@@ -42,7 +44,7 @@ impl Health {
             return;
         }
         tracing::error!(
-            database = %self.url.display(),
+            database = %self.database,
             error = %why,
             "database unreachable: answering 503 and probing every {} ms",
             PROBE_INTERVAL.as_millis()
@@ -62,13 +64,10 @@ impl Health {
         let started = Instant::now();
         loop {
             std::thread::sleep(PROBE_INTERVAL);
-            let answered = establish(&self.url)
-                .map_err(|e| e.to_string())
-                .and_then(|mut c| c.ping().map_err(|e| e.to_string()));
-            if answered.is_ok() {
+            if (self.probe)().is_ok() {
                 self.down.store(false, Ordering::Release);
                 tracing::info!(
-                    database = %self.url.display(),
+                    database = %self.database,
                     down_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                     "database answers again"
                 );

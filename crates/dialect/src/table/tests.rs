@@ -42,10 +42,10 @@ impl From<CoreError> for TestError {
     }
 }
 
-impl From<crate::Miss> for TestError {
-    fn from(miss: crate::Miss) -> Self {
+impl From<crate::miss::Miss> for TestError {
+    fn from(miss: crate::miss::Miss) -> Self {
         match miss {
-            crate::Miss::MethodNotAllowed { .. } => TestError("method"),
+            crate::miss::Miss::MethodNotAllowed { .. } => TestError("method"),
             _ => TestError("unmatched"),
         }
     }
@@ -158,7 +158,7 @@ const TEST: Dialect = Dialect {
     routes: ROUTES,
     other_methods: OTHER,
     render: render::<TestError>,
-    unmatched: crate::unmatched::answer::<TestError>,
+    unmatched: crate::miss::answer::<TestError>,
     state,
     openapi: utoipa::openapi::OpenApi::default,
 };
