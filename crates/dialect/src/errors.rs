@@ -73,7 +73,10 @@ pub(crate) async fn negotiate(
     // client is told when, unless the error said so itself.
     let headers = res.response_mut().headers_mut();
     if res_is_unavailable && !headers.contains_key(header::RETRY_AFTER) {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
     }
     // A body that did not arrive in time is not waited for again: actix would otherwise keep
     // draining a chunked body the handler gave up on, holding the connection open.

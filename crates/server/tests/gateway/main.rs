@@ -15,8 +15,8 @@ mod outbox_fairness;
 mod process;
 mod raw;
 mod replicas;
-mod usage;
 mod unmatched;
+mod usage;
 
 /// The `rosetta` binary of this package, for the tests that run it as an operator would.
 const BIN: &str = env!("CARGO_BIN_EXE_rosetta");
