@@ -89,8 +89,41 @@ const BOOKING: &str =
 
 /// Reads first, then writes, then deletes (so a broken delete cannot hide a broken read).
 /// Columns: dialect, method, route as `ROUTES` spells it, request path, body, key kind.
-#[rustfmt::skip]
 fn matrix() -> Vec<Case> {
+    with_v2_extensions(base_matrix())
+}
+
+/// v2 serves each route also as `.json` and `.xml` (v2.md, format by extension): the same
+/// requests, asked through those paths.
+fn with_v2_extensions(cases: Vec<Case>) -> Vec<Case> {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut all = Vec::with_capacity(cases.len() * 2);
+    for c in cases {
+        if c.dialect == "v2" {
+            for ext in [".json", ".xml"] {
+                let (path, query) = c.path.split_once('?').unwrap_or((c.path, ""));
+                let path = if query.is_empty() {
+                    format!("{path}{ext}")
+                } else {
+                    format!("{path}{ext}?{query}")
+                };
+                all.push(Case {
+                    dialect: c.dialect,
+                    method: c.method.clone(),
+                    route: leak(format!("{}{ext}", c.route)),
+                    path: leak(path),
+                    body: c.body,
+                    key: c.key,
+                });
+            }
+        }
+        all.push(c);
+    }
+    all
+}
+
+#[rustfmt::skip]
+fn base_matrix() -> Vec<Case> {
     use Key::*;
     let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
     vec![
@@ -190,6 +223,8 @@ const NO_USER_ROUTES: &[(&str, &str, &str, &str)] = &[
     ),
     ("keaz", "POST", "/import/users", "create"),
     ("v2", "POST", "/api/v2/user", "create"),
+    ("v2", "POST", "/api/v2/user.json", "create"),
+    ("v2", "POST", "/api/v2/user.xml", "create"),
     ("scim", "POST", "/Users", "create"),
     ("scim", "POST", "/Groups", "create"),
     ("scim", "GET", "/ServiceProviderConfig", "discovery"),
