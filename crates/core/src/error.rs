@@ -7,7 +7,7 @@ use std::fmt;
 use thiserror::Error;
 use uuid::Uuid;
 
-use crate::model::QueryProblem;
+use crate::model::query::problem::QueryProblem;
 
 use crate::text::kind::TextKind;
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use uuid::Uuid;
 
 use crate::body::Val;
+use crate::boolean::parse_bool;
 use crate::errors::V2Error;
 use crate::wire::{DeviceInput, SearchInput, UserInput};
 
@@ -90,14 +91,6 @@ impl Members {
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
-    }
-}
-
-pub fn parse_bool(raw: &str) -> Option<bool> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" => Some(true),
-        "false" | "0" => Some(false),
-        _ => None,
     }
 }
 

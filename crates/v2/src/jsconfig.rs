@@ -2,7 +2,7 @@
 //! (`EmitCamelCaseNames:true`, `TextCase:SnakeCase`, `DateHandler:DCJSCompatible`, ...) over
 //! the mount's defaults (`dialects.v2.json_case`, `dialects.v2.json_dates`).
 
-use crate::inputs::parse_bool;
+use crate::boolean::parse_bool;
 
 /// Member-name casing of JSON answers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

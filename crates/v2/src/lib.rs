@@ -6,6 +6,7 @@ use rosetta_dialect::{render, AppData, Dialect, OtherMethods, Route};
 
 mod auth;
 mod body;
+mod boolean;
 mod convert;
 mod errors;
 mod format;

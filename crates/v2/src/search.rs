@@ -6,10 +6,11 @@ use rosetta_core::{Actor, Cursor, Directory, TenantId, UserFilter, UserId, UserK
 
 use crate::auth::{V2Caller, V2Post};
 use crate::body;
+use crate::boolean::parse_bool;
 use crate::convert;
 use crate::errors::V2Error;
 use crate::format::Params;
-use crate::inputs::{parse_bool, search_input};
+use crate::inputs::search_input;
 use crate::pages::{Boundary, PageKey, Pages};
 use crate::reply::Reply;
 use crate::wire::{SearchInput, UserSearchResponse};

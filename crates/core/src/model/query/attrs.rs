@@ -62,8 +62,8 @@ pub enum AttrKind {
 
 impl AttrKind {
     /// Whether `op` applies to an attribute of this kind.
-    pub fn takes(self, op: super::CompareOp) -> bool {
-        use super::CompareOp::{Co, Eq, Ew, Ne, Sw};
+    pub fn takes(self, op: super::problem::CompareOp) -> bool {
+        use super::problem::CompareOp::{Co, Eq, Ew, Ne, Sw};
         match self {
             Self::Text { .. } | Self::Uuid => true,
             Self::Int | Self::Time => !matches!(op, Co | Sw | Ew),

@@ -8,9 +8,10 @@ use chrono::DateTime;
 use uuid::Uuid;
 
 use super::attrs::{AttrKind, QueryAttr};
-use super::{CompareOp, Comparison, Condition, Query, QueryProblem, Value};
+use super::problem::{CompareOp, QueryProblem};
+use super::tree::{Comparison, Condition, Query, Value};
 use crate::error::{CoreError, CoreResult, Field, Problem};
-use crate::model::Status;
+use crate::model::user::Status;
 use crate::text::{TextKind, NAME_MAX};
 
 /// A condition after [`Condition::prepare`].
@@ -178,7 +179,7 @@ impl<A: QueryAttr> Query<A> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::query::{GroupAttr, UserAttr};
+    use crate::model::query::attrs::{GroupAttr, UserAttr};
 
     fn cmp(attr: UserAttr, op: CompareOp, value: Value) -> Condition<UserAttr> {
         Condition::Compare(Comparison {
@@ -304,7 +305,7 @@ mod tests {
         }
         let q = Query {
             filter: None,
-            sort: Some(super::super::Sort {
+            sort: Some(crate::model::query::tree::Sort {
                 attr: GroupAttr::Member,
                 descending: false,
             }),
