@@ -17,7 +17,7 @@ async fn add_many(app: &rosetta_testkit::TestApp, fx: &Fixture) {
     let users = (0..MANY)
         .map(|i| {
             let mut n = NewUser::new(
-                &format!("many{i}@example.com"),
+                format!("many{i}@example.com"),
                 NameInput::Full(format!("Many {i}")),
             );
             n.username = Some(format!("many{i}"));
