@@ -99,6 +99,20 @@ fn body(format: BodyFormat, body: &[u8]) {
         }
     };
     let reread = parse(&again, format).map_err(|e| e.message);
+    if let (BodyFormat::Json, Ok(reread)) = (format, &reread) {
+        // The JSON reader keeps the members in the order they came (v2 reads them by name),
+        // and serde_json's map writes them back sorted: the same members, compared by name.
+        let by_name = |m: &[(String, _)]| -> serde_json::Map<String, serde_json::Value> {
+            m.iter().map(|(n, v)| (n.clone(), json_value(v))).collect()
+        };
+        assert_eq!(
+            by_name(reread),
+            by_name(&members),
+            "written back as {:?}",
+            String::from_utf8_lossy(&again)
+        );
+        return;
+    }
     assert_eq!(
         reread.as_ref(),
         Ok(&members),

@@ -153,6 +153,8 @@ fn attribute_document(attr: &Attribute, parent: Option<&str>, catalogue: &Catalo
         ty,
         multi_valued,
         required,
+        // Not announced: RFC 7643 has no word for it; the value is required either way.
+        defaulted: _,
         case_exact,
         mutability,
         returned,

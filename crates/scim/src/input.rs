@@ -63,7 +63,7 @@ pub fn check_input(
             coerce(found.attr, value.clone(), found.attr.name)?,
         );
     }
-    check_required(rt.schema, &out)?;
+    check_present(rt.schema, &out, |a| a.required && !a.defaulted)?;
     if let Some(current) = current.and_then(Value::as_object) {
         check_immutable(rt.schema.attributes, current, &out)?;
     }
@@ -76,7 +76,16 @@ pub(crate) fn check_required(
     schema: &Schema,
     obj: &Map<String, Value>,
 ) -> Result<(), RequestError> {
-    for attr in schema.attributes.iter().filter(|a| a.required) {
+    check_present(schema, obj, |a| a.required)
+}
+
+/// Every attribute `wanted` picks is present in `obj`.
+fn check_present(
+    schema: &Schema,
+    obj: &Map<String, Value>,
+    wanted: impl Fn(&Attribute) -> bool,
+) -> Result<(), RequestError> {
+    for attr in schema.attributes.iter().filter(|a| wanted(a)) {
         if !get_ci(obj, attr.name).is_some_and(crate::json::is_present) {
             return Err(RequestError::InvalidValue(format!(
                 "the attribute {} is required",

@@ -5,7 +5,7 @@
 use actix_web::web::{Data, Path, Payload};
 use actix_web::HttpRequest;
 use rosetta_core::{
-    Actor, CreateUserRequest, Directory, Onboarding, UpdateUserRequest, User, UserKey,
+    Actor, CreateUserRequest, Directory, Onboarding, Status, UpdateUserRequest, User, UserKey,
 };
 use rosetta_dialect::{Admin, Limits};
 use serde_json::Value;
@@ -16,7 +16,7 @@ use crate::convert::{self, etag, Context};
 use crate::errors::ScimError;
 use crate::http::{base_url, check_if_match, has_if_match, not_modified, read_object, ScimReply};
 use crate::input::check_input;
-use crate::patch::{apply_patch, PatchOp};
+use crate::patch::{apply_patch, AttrRef, PatchOp};
 use crate::query::projected;
 use crate::schema::USER_TYPE;
 
@@ -25,6 +25,12 @@ type Answer = Result<ScimReply, ScimError>;
 /// The route patterns, for [`base_url`].
 pub const USERS: &str = "/Users";
 pub const USER: &str = "/Users/{id}";
+
+/// The core User's `active`, as a patch names it in what it touched.
+const ACTIVE: AttrRef = AttrRef {
+    schema: crate::schema::urn::USER,
+    name: "active",
+};
 
 /// An id that is not a UUID names no user.
 pub fn user_uuid(raw: &str) -> Result<Uuid, ScimError> {
@@ -167,11 +173,21 @@ pub async fn patch_user(
         let current = find(&dir, &actor, &id).await?;
         check_if_match(&req, &etag(current.version))?;
         let mut resource = user_json(&current, &cx)?;
-        if !apply_patch(&USER_TYPE, &mut resource, &op)?.changed {
+        let outcome = apply_patch(&USER_TYPE, &mut resource, &op)?;
+        // A pending user reads as `active: false`: a written `false` is a change (to
+        // inactive) though the JSON is the same, and an `active` the patch did not aim at is
+        // left out, so that it is not read as a write of false.
+        let wrote_active = outcome.touched.contains(&ACTIVE);
+        if !outcome.changed && !(wrote_active && current.status == Status::Pending) {
             break current;
         }
         let patched = match resource {
-            Value::Object(map) => convert::user_in(map)?,
+            Value::Object(mut map) => {
+                if !wrote_active {
+                    map.remove("active");
+                }
+                convert::user_in(map)?
+            }
             _ => return Err(ScimError::internal()),
         };
         let patch = convert::replace(patched, &current)?;

@@ -280,7 +280,8 @@ pub fn replace(body: UserIn, current: &User) -> Result<UserPatch, ScimError> {
     let email = some(email).filter(|e| e != current.email.as_str());
     let status = match active {
         Some(true) if current.status != Status::Active => Some(Status::Active),
-        Some(false) if current.status == Status::Active => Some(Status::Inactive),
+        // A pending user reads as `active: false` too, and writing false still deactivates it.
+        Some(false) if current.status != Status::Inactive => Some(Status::Inactive),
         _ => None,
     };
     let external_id = some(external_id);

@@ -98,6 +98,9 @@ pub struct Attribute {
     pub ty: AttrType,
     pub multi_valued: bool,
     pub required: bool,
+    /// Required, but Rosetta supplies a value when a POST or PUT leaves it out (the name from
+    /// the userName, active, the default role): only a remove is refused.
+    pub defaulted: bool,
     pub case_exact: bool,
     pub mutability: Mutability,
     pub returned: Returned,
@@ -117,6 +120,7 @@ impl Attribute {
             ty,
             multi_valued: false,
             required: false,
+            defaulted: false,
             case_exact: false,
             mutability: Mutability::ReadWrite,
             returned: Returned::Default,
@@ -135,6 +139,13 @@ impl Attribute {
 
     pub const fn required(mut self) -> Self {
         self.required = true;
+        self
+    }
+
+    /// Required (a remove is refused), with a value Rosetta supplies on POST and PUT.
+    pub const fn required_defaulted(mut self) -> Self {
+        self.required = true;
+        self.defaulted = true;
         self
     }
 

@@ -100,17 +100,25 @@ static USER_ATTRS: [A; 10] = [
     )
     .required()
     .unique(U::Server),
-    A::new("name", T::Complex, "The components of the user's name.").subs(&NAME_SUBS),
+    // name, displayName, active, emails and roles are required: the core always keeps a name,
+    // a status, an email and a role, so a remove could never be read back (400 mutability).
+    // A POST or PUT may leave them out: Rosetta supplies the name from the userName, active,
+    // the tenant's default role, and the email from a userName that is an address (else 400).
+    A::new("name", T::Complex, "The components of the user's name.")
+        .required_defaulted()
+        .subs(&NAME_SUBS),
     A::new(
         "displayName",
         T::String,
         "The name to display (canonical full_name).",
-    ),
+    )
+    .required_defaulted(),
     A::new(
         "active",
         T::Boolean,
         "Whether the user may sign in (canonical status active).",
-    ),
+    )
+    .required_defaulted(),
     A::new(
         "password",
         T::String,
@@ -125,12 +133,14 @@ static USER_ATTRS: [A; 10] = [
         "The user's email address; Rosetta keeps one.",
     )
     .multi()
+    .required_defaulted()
     .subs(&EMAIL_SUBS),
     A::new("phoneNumbers", T::Complex, "The user's work phone number.")
         .multi()
         .subs(&PHONE_SUBS),
     A::new("roles", T::Complex, "The user's role; Rosetta keeps one.")
         .multi()
+        .required_defaulted()
         .subs(&ROLE_SUBS),
     A::new(
         "entitlements",

@@ -4,7 +4,7 @@
 
 use insta::assert_json_snapshot;
 use reqwest::Method;
-use rosetta_testkit::rosetta_core::{Actor, Status};
+use rosetta_testkit::rosetta_core::{Actor, Status, UpdateUserRequest, UserPatch};
 use rosetta_testkit::{backend_tests, Backend};
 use serde_json::{json, Value};
 
@@ -235,4 +235,60 @@ async fn patch_errors(backend: Backend) {
     assert_eq!(scim.stored().await, before, "nothing was written");
 }
 
-backend_tests!(every_form, one_write_one_audit_row, patch_errors);
+/// scim.md: writing `active: false` makes the user inactive, also a pending one (which reads as
+/// `active: false` already); a PATCH that does not name `active` leaves it pending.
+async fn false_deactivates_a_pending_user(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let scim = Scim::new(&app, "Acme").await;
+    let created = scim.create_user(&ada()).await;
+    let path = format!("/Users/{}", created["id"].as_str().unwrap());
+    // Pending, as a keaz invitation leaves a user.
+    let user = scim.stored().await[0].id;
+    app.directory
+        .update_user(
+            &Actor::cli(scim.tenant),
+            UpdateUserRequest {
+                id: user,
+                patch: UserPatch {
+                    status: Some(Status::Pending),
+                    ..UserPatch::default()
+                },
+                expected_version: None,
+            },
+        )
+        .await
+        .unwrap();
+    let status = || async { scim.stored().await[0].status };
+    let r = scim
+        .patch(
+            &path,
+            &ops(json!([{"op": "replace", "path": "displayName", "value": "Ada King"}])),
+        )
+        .await;
+    assert_eq!(r.expect(200)["active"], json!(false));
+    assert_eq!(status().await, Status::Pending);
+    let r = scim
+        .patch(
+            &path,
+            &ops(json!([{"op": "replace", "path": "active", "value": false}])),
+        )
+        .await;
+    assert_eq!(r.expect(200)["active"], json!(false));
+    assert_eq!(status().await, Status::Inactive);
+    // And `true` activates it again.
+    let r = scim
+        .patch(
+            &path,
+            &ops(json!([{"op": "replace", "value": {"active": "True"}}])),
+        )
+        .await;
+    assert_eq!(r.expect(200)["active"], json!(true));
+    assert_eq!(status().await, Status::Active);
+}
+
+backend_tests!(
+    every_form,
+    one_write_one_audit_row,
+    patch_errors,
+    false_deactivates_a_pending_user
+);

@@ -218,10 +218,37 @@ fn filter_compares_case_insensitively_where_the_schema_says() {
         &USER_TYPE,
         user(),
         ops(json!([
-            {"op": "remove", "path": "emails[value eq \"BJENSEN@example.com\"]"}
+            {"op": "replace", "path": "emails[value eq \"BJENSEN@example.com\"].type", "value": "home"}
         ])),
     );
-    assert!(out.get("emails").is_none());
+    assert_eq!(out["emails"][0]["type"], "home");
+}
+
+/// emails is required (the core keeps one address): removing the last one is refused.
+#[test]
+fn removing_a_required_attribute_is_refused() {
+    for path in [
+        "emails[value eq \"bjensen@example.com\"]",
+        "emails",
+        "name",
+        "displayName",
+        "active",
+        "roles",
+    ] {
+        let mut resource = user();
+        let err = try_patch(
+            &USER_TYPE,
+            &mut resource,
+            ops(json!([{"op": "remove", "path": path}])),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.status(), err.scim_type()),
+            (400, "mutability"),
+            "{path}: {err}"
+        );
+        assert_eq!(resource, user(), "{path}");
+    }
 }
 
 #[test]
