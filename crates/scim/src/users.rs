@@ -178,7 +178,8 @@ pub async fn patch_user(
         // inactive) though the JSON is the same, and an `active` the patch did not aim at is
         // left out, so that it is not read as a write of false.
         let wrote_active = outcome.touched.contains(&ACTIVE);
-        if !outcome.changed && !(wrote_active && current.status == Status::Pending) {
+        let pending_deactivated = wrote_active && current.status == Status::Pending;
+        if !(outcome.changed || pending_deactivated) {
             break current;
         }
         let patched = match resource {
