@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod bearer;
 pub mod body;
 mod caller;
 pub mod deprecation;

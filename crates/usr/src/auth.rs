@@ -2,12 +2,11 @@
 //! tenant's administrator.
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use rosetta_core::{Actor, Directory, Principal};
-use rosetta_dialect::label_credential;
+use rosetta_core::{Actor, Directory};
+use rosetta_dialect::bearer::BearerError;
 
 use crate::errors::UsrError;
 
@@ -17,32 +16,10 @@ pub struct UsrCaller(pub Actor);
 impl UsrCaller {
     /// Authenticates `req`; for handlers that decide whether to (see `/usr/new`).
     pub async fn of(req: &HttpRequest, dir: &Directory) -> Result<Self, UsrError> {
-        let value = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| {
-                UsrError::unauthorized("An Authorization: Bearer <token> header is required.")
-            })?
-            .to_str()
-            .map_err(|_| UsrError::unauthorized("The bearer token is not valid."))?;
-        let token = match value.trim().split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-            _ => {
-                return Err(UsrError::unauthorized(
-                    "The Authorization header must be Bearer <token>.",
-                ))
-            }
-        };
-        if token.is_empty() {
-            return Err(UsrError::unauthorized("The bearer token is not valid."));
-        }
-        let cred = dir.authenticate_credential("usr", token).await?;
-        label_credential(req, cred.tenant_id, format!("credential:{}", cred.id));
-        Ok(Self(Actor::machine(
-            cred.tenant_id,
-            "usr",
-            Principal::Credential(cred.id),
-        )))
+        rosetta_dialect::bearer::credential_actor(req, dir, "usr")
+            .await
+            .map(Self)
+            .map_err(UsrError::from)
     }
 }
 
@@ -59,5 +36,14 @@ impl FromRequest for UsrCaller {
                 .ok_or_else(UsrError::internal)?;
             Self::of(&req, &dir).await
         })
+    }
+}
+
+impl From<BearerError> for UsrError {
+    fn from(e: BearerError) -> Self {
+        match e {
+            BearerError::Refused(r) => Self::unauthorized(r.message()),
+            BearerError::Core(e) => e.into(),
+        }
     }
 }
