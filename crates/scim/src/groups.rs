@@ -17,7 +17,7 @@ use crate::errors::ScimError;
 use crate::http::{base_url, check_if_match, has_if_match, not_modified, read_object, ScimReply};
 use crate::input::check_input;
 use crate::patch::{apply_patch, member_changes, PatchOp};
-use crate::query::Params;
+use crate::query::{projected, Params};
 use crate::schema::GROUP_TYPE;
 
 type Answer = Result<ScimReply, ScimError>;
@@ -106,9 +106,7 @@ pub async fn create_group(
         )
         .await?;
     let base = base_url(&req, GROUPS);
-    let body = Params::of(&req)?
-        .projection(&GROUP_TYPE)?
-        .apply(&group_json(&group, &base)?);
+    let body = projected(&req, &GROUP_TYPE, &group_json(&group, &base)?)?;
     let location = format!("{base}/Groups/{}", group.uuid);
     Ok(ScimReply::created(body, etag(group.version), location))
 }
@@ -145,9 +143,7 @@ pub async fn replace_group(
         )
         .await
         .map_err(missing)?;
-    let body = Params::of(&req)?
-        .projection(&GROUP_TYPE)?
-        .apply(&group_json(&group, &base)?);
+    let body = projected(&req, &GROUP_TYPE, &group_json(&group, &base)?)?;
     Ok(ScimReply::resource(body, etag(group.version)))
 }
 
