@@ -13,15 +13,15 @@ pub mod text;
 
 pub use directory::{
     ActivateRequest, Actor, AddBookingRequest, CreateCredentialRequest, CreateGroupRequest,
-    CreateUserRequest, CreateUsersRequest, DeleteGroupRequest, Directory, LoginCheck,
-    ModifyGroupRequest, NameInput, NewUser, Onboarding, Outbox, Principal, PutAssetRequest,
-    ReplaceGroupRequest, ResetTicketRequest, SessionAuth, Settings, StartSessionRequest,
-    UpdateUserRequest, Usage, UserPatch,
+    CreateUserRequest, CreateUsersRequest, DeleteGroupRequest, Directory, ImportUsersRequest,
+    ImportedUser, LoginCheck, ModifyGroupRequest, NameInput, NewUser, Onboarding, Outbox,
+    Principal, PutAssetRequest, ReplaceGroupRequest, ResetTicketRequest, SessionAuth, Settings,
+    StartSessionRequest, UpdateUserRequest, Usage, UserPatch,
 };
 pub use error::{CoreError, CoreResult, Field, Problem, Refusal, UniqueField};
 pub use ids::{Email, Names, TenantId, UserId, Username};
 pub use model::*;
-pub use secrets::{MemorableWord, Password};
+pub use secrets::{BcryptHash, MemorableWord, Password};
 pub use store::{
     AssetStore, AuditStore, CredentialStore, EndSessions, GroupStore, GroupUpdateWrite, LoginName,
     LoginStore, NewAsset, NewCredential, NewGroupWrite, NewTenant, NewUserWrite, OutboxStore,

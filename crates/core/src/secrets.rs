@@ -81,6 +81,49 @@ impl fmt::Debug for MemorableWord {
     }
 }
 
+/// A bcrypt hash brought in from elsewhere (an export, another IdP), stored as it is: never
+/// hashed again, so the password it was made from keeps working. Only its shape is checked
+/// (`$2a$`, `$2b$` or `$2y$`, a two-digit cost of 4 to 31, then 53 characters of bcrypt's
+/// base64: 22 of salt, 31 of hash); whether it verifies anything is known only at a login.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BcryptHash(String);
+
+/// The alphabet of bcrypt's own base64 (not RFC 4648's order, and no padding).
+const BCRYPT_B64: &[u8] = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+impl BcryptHash {
+    /// The hash when `raw` has bcrypt's shape; `None` otherwise. The caller words the refusal
+    /// (it knows the line and column); nothing about the text is kept or shown.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let b = raw.as_bytes();
+        if b.len() != 60 || b[0] != b'$' || b[1] != b'2' || b[3] != b'$' || b[6] != b'$' {
+            return None;
+        }
+        if !matches!(b[2], b'a' | b'b' | b'y') {
+            return None;
+        }
+        let cost = match (b[4], b[5]) {
+            (t @ b'0'..=b'9', u @ b'0'..=b'9') => (t - b'0') * 10 + (u - b'0'),
+            _ => return None,
+        };
+        if !(4..=31).contains(&cost) || !b[7..].iter().all(|c| BCRYPT_B64.contains(c)) {
+            return None;
+        }
+        Some(Self(raw.to_owned()))
+    }
+
+    /// The stored text, for the secret column.
+    pub fn into_stored(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Debug for BcryptHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BcryptHash(<redacted>)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +153,27 @@ mod tests {
             !shown.contains("hunter22") && !shown.contains("aardvark"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn bcrypt_hash_shape() {
+        let good = "$2b$04$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui";
+        assert!(BcryptHash::parse(good).is_some());
+        for prefix in ["$2a$", "$2y$"] {
+            assert!(BcryptHash::parse(&good.replacen("$2b$", prefix, 1)).is_some());
+        }
+        for bad in [
+            "",
+            "$2x$04$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui",
+            "$2b$03$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui",
+            "$2b$32$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui",
+            "$2b$04$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBu",
+            "$2b$04$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBu=",
+            "$2b$4a$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui",
+        ] {
+            assert!(BcryptHash::parse(bad).is_none(), "{bad}");
+        }
+        let shown = format!("{:?}", BcryptHash::parse(good));
+        assert!(!shown.contains("abcdef"), "{shown}");
     }
 }

@@ -7,6 +7,7 @@ mod assets;
 mod credentials;
 mod group_requests;
 mod groups;
+mod imports;
 mod logins;
 mod new_users;
 mod notices;
@@ -27,6 +28,7 @@ pub use actor::{Actor, Principal};
 pub use group_requests::{
     CreateGroupRequest, DeleteGroupRequest, ModifyGroupRequest, ReplaceGroupRequest,
 };
+pub use imports::{ImportUsersRequest, ImportedUser};
 pub use logins::LoginCheck;
 pub use operations::{Outbox, Usage};
 pub use requests::{

@@ -4,13 +4,14 @@
 //! place.
 
 use super::actor::Actor;
-use super::requests::{CreateUserRequest, CreateUsersRequest, Onboarding};
+use super::requests::{CreateUserRequest, CreateUsersRequest, NewUser, Onboarding};
 use super::service::{now, Directory};
 use super::tenants::check_role;
 use super::user_input::ParsedUser;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::UserId;
 use crate::model::{AuditAction, Tenant, User};
+use crate::secrets::BcryptHash;
 use crate::store::NewUserWrite;
 
 impl Directory {
@@ -43,6 +44,19 @@ impl Directory {
         request: CreateUsersRequest,
     ) -> Result<Vec<User>, (Option<usize>, CoreError)> {
         let CreateUsersRequest { users, onboarding } = request;
+        let users = users.into_iter().map(|u| (u, None)).collect();
+        self.create_many(actor, users, onboarding).await
+    }
+
+    /// The batch behind [`Self::create_users`] and [`Self::import_users`]: each user parsed and
+    /// its write built as a single create would, then one store call. A given bcrypt hash is
+    /// stored in place of the (absent) password's.
+    pub(super) async fn create_many(
+        &self,
+        actor: &Actor,
+        users: Vec<(NewUser, Option<BcryptHash>)>,
+        onboarding: Onboarding,
+    ) -> Result<Vec<User>, (Option<usize>, CoreError)> {
         actor.require_admin().map_err(|e| (None, e))?;
         let tenant = self.tenant(actor.tenant).await.map_err(|e| (None, e))?;
         let roles = self
@@ -51,14 +65,23 @@ impl Directory {
             .await
             .map_err(|e| (None, e))?;
         let mut writes = Vec::with_capacity(users.len());
-        for (i, user) in users.into_iter().enumerate() {
+        for (i, (user, hash)) in users.into_iter().enumerate() {
             let at = |e| (Some(i), e);
+            if hash.is_some() && user.password.is_some() {
+                // A programming error of the caller, not the file's: it is one or the other.
+                return Err(at(CoreError::Internal(
+                    "a user was given both a password and a password hash".into(),
+                )));
+            }
             let parsed = self.parse_new(actor, user).map_err(at)?;
             check_role(&roles, parsed.record.role_number).map_err(at)?;
-            let write = self
+            let mut write = self
                 .new_user_write(actor, &tenant, parsed, onboarding)
                 .await
                 .map_err(at)?;
+            if let Some(hash) = hash {
+                write.secrets.password_hash = Some(hash.into_stored());
+            }
             writes.push(write);
         }
         self.store
