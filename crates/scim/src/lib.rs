@@ -20,6 +20,7 @@ mod query;
 mod refusals;
 pub mod request_error;
 pub mod schema;
+pub mod transfer;
 mod service;
 mod translate;
 mod users;
