@@ -16,6 +16,7 @@ use crate::config::Config;
 
 mod credentials;
 mod deprecation;
+mod transfer;
 mod usage;
 
 #[derive(Debug, Parser)]
@@ -106,6 +107,41 @@ pub enum TenantCmd {
 pub enum UserCmd {
     /// Create an active user (the first administrator of a tenant).
     Create(UserCreate),
+    /// Write every user of a tenant to a file, a page at a time.
+    Export(UserExport),
+    /// Create users from an export file, all checked first, in one transaction.
+    Import(UserImport),
+}
+
+#[derive(Debug, Args)]
+pub struct UserExport {
+    #[arg(long)]
+    tenant: i64,
+    #[arg(long, value_enum)]
+    format: transfer::Format,
+    /// The file to write (default: stdout).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Add each user's bcrypt hash (`password_hash`; for scim, an extension). A secret.
+    #[arg(long)]
+    with_password_hashes: bool,
+    /// csv only: just the columns keaz's CSV import takes.
+    #[arg(long)]
+    keaz_columns: bool,
+    /// scim only: where the scim dialect is mounted, for `meta.location`.
+    #[arg(long, default_value = "/scim/v2")]
+    scim_base: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UserImport {
+    #[arg(long)]
+    tenant: i64,
+    /// The file to read.
+    file: PathBuf,
+    /// Default: from the file name (.csv, .scim or .scim.jsonl, else jsonl).
+    #[arg(long, value_enum)]
+    format: Option<transfer::Format>,
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +288,30 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 ),
             );
             Ok(())
+        }
+        Command::User(UserCmd::Export(e)) => {
+            let args = transfer::ExportArgs {
+                tenant: e.tenant,
+                format: e.format,
+                out: e.out,
+                with_password_hashes: e.with_password_hashes,
+                keaz_columns: e.keaz_columns,
+                scim_base: e.scim_base,
+                json_out,
+            };
+            transfer::export(&config, args).await
+        }
+        Command::User(UserCmd::Import(i)) => {
+            let format = i
+                .format
+                .unwrap_or_else(|| transfer::Format::of_file(&i.file));
+            let args = transfer::ImportArgs {
+                tenant: i.tenant,
+                file: i.file,
+                format,
+                json_out,
+            };
+            transfer::import(&config, args).await
         }
         Command::Credential(CredentialCmd::Create {
             tenant,
