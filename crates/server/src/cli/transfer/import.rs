@@ -100,17 +100,18 @@ fn read_csv(bytes: &[u8]) -> Read {
         }
     };
     let width = reader.headers().map(|h| h.len()).unwrap_or(0);
+    let mut lines = LineCounter::new(bytes);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| lines.at(p.byte())).unwrap_or(0);
                 read.errors
                     .push(LineError::new(line, "row", "is not valid CSV (UTF-8)"));
                 continue;
             }
         };
-        let n = record.position().map(|p| p.line()).unwrap_or(0);
+        let n = record.position().map(|p| lines.at(p.byte())).unwrap_or(0);
         if record.len() > width {
             read.errors.push(LineError::new(
                 n,
@@ -125,6 +126,41 @@ fn read_csv(bytes: &[u8]) -> Read {
         read.push(n, user);
     }
     read
+}
+
+/// The line a byte offset is on, for offsets asked in increasing order. The csv reader's own
+/// line count is off after a CRLF, which every RFC 4180 file ends its lines with.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut to = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        // After a CRLF the reader puts a record's start at the LF; a record never starts
+        // with a line break (blank lines are skipped), so step over any.
+        while matches!(self.bytes.get(to), Some(b'\r' | b'\n')) {
+            to += 1;
+        }
+        if to > self.offset {
+            let newlines = self.bytes[self.offset..to].iter().filter(|b| **b == b'\n');
+            self.line += newlines.count() as u64;
+            self.offset = to;
+        }
+        self.line
+    }
 }
 
 /// Within the file and against the tenant: usernames and emails in any letter case, external
