@@ -11,10 +11,10 @@ use rosetta_scim::transfer::Resources;
 use serde_json::json;
 
 use super::csv_rows;
+use super::format::{open, Format};
 use super::line::UserLine;
 use super::report::progress;
 use super::scim_lines;
-use super::{open, Format};
 use crate::cli::explain;
 use crate::config::Config;
 

@@ -14,9 +14,10 @@ use rosetta_dialect::wording;
 use serde_json::json;
 
 use super::csv_rows::Columns;
-use super::line::UserLine;
+use super::format::{open, Format};
+use super::line::{UserLine, SHAPE};
 use super::report::{progress, LineError};
-use super::{open, scim_lines, Format};
+use super::scim_lines;
 use crate::cli::{explain, one_line};
 use crate::config::Config;
 
@@ -76,7 +77,7 @@ fn read_lines(bytes: &[u8], format: Format) -> Read {
 /// serde's message names the member and says what was expected, never a value; its own
 /// "at line 1 column N" is the column within this line.
 fn json_problem(e: &serde_json::Error) -> String {
-    format!("is not a {} user: {e}", super::line::SHAPE)
+    format!("is not a {} user: {e}", SHAPE)
 }
 
 fn read_csv(bytes: &[u8]) -> Read {
