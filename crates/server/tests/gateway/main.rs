@@ -16,6 +16,7 @@ mod process;
 mod raw;
 mod replicas;
 mod transfer;
+mod transfer_keaz;
 mod transfer_scale;
 mod unmatched;
 mod usage;
