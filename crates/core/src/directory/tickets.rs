@@ -31,7 +31,7 @@ impl Directory {
         let password = password.map(|pw| self.password(pw)).transpose()?;
         let password_hash = match password {
             Some(pw) => {
-                Some(crypto::hash_password(pw.into_plain(), self.settings.bcrypt_cost).await?)
+                Some(self.hasher.hash(pw.into_plain(), self.settings.bcrypt_cost).await?)
             }
             None => None,
         };
