@@ -216,9 +216,11 @@ impl Directory {
         memorable_word: Option<MemorableWord>,
     ) -> CoreResult<SecretChange> {
         let password_hash = match password {
-            Some(pw) => {
-                Some(self.hasher.hash(pw.into_plain(), self.settings.bcrypt_cost).await?)
-            }
+            Some(pw) => Some(
+                self.hasher
+                    .hash(pw.into_plain(), self.settings.bcrypt_cost)
+                    .await?,
+            ),
             None => None,
         };
         let memorable_word_enc = match memorable_word {
