@@ -326,7 +326,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        self.security.validate()?;
+        self.security.validate().map_err(ConfigError::Invalid)?;
         if !matches!(self.email.transport.as_str(), "file" | "smtp") {
             return Err(ConfigError::Invalid(
                 "email.transport must be file or smtp".into(),

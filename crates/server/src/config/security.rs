@@ -5,7 +5,6 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::values::{duration, num, opt_num};
-use super::ConfigError;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -48,21 +47,16 @@ impl Default for SecurityConfig {
 }
 
 impl SecurityConfig {
-    pub(super) fn validate(&self) -> Result<(), ConfigError> {
+    /// What is wrong with the section, if anything (the caller makes it a configuration error).
+    pub(super) fn validate(&self) -> Result<(), String> {
         if !(4..=31).contains(&self.bcrypt_cost) {
-            return Err(ConfigError::Invalid(
-                "security.bcrypt_cost must be 4..=31".into(),
-            ));
+            return Err("security.bcrypt_cost must be 4..=31".into());
         }
         if self.hash_threads == Some(0) {
-            return Err(ConfigError::Invalid(
-                "security.hash_threads must be at least 1".into(),
-            ));
+            return Err("security.hash_threads must be at least 1".into());
         }
         if self.hash_queue == Some(0) {
-            return Err(ConfigError::Invalid(
-                "security.hash_queue must be at least 1".into(),
-            ));
+            return Err("security.hash_queue must be at least 1".into());
         }
         Ok(())
     }
