@@ -1,7 +1,5 @@
-//! Hashing and encryption. bcrypt is slow on purpose, so it always runs on the blocking pool,
-//! never on an async worker.
-
-use std::sync::OnceLock;
+//! Tokens, their hashes and encryption. Passwords are hashed apart, on the hashing pool
+//! ([`crate::hashing`]): bcrypt is slow on purpose.
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
@@ -10,39 +8,7 @@ use base64::Engine as _;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use tokio::sync::Semaphore;
-
 use crate::error::{CoreError, CoreResult};
-
-/// At most one bcrypt per core at a time. A login flood otherwise starts a blocking thread per
-/// waiting login, each hashing at once: they all finish late together, and every other request
-/// waits behind a run queue of hashes. Waiting here holds no thread.
-fn hashing_slots() -> &'static Semaphore {
-    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
-    SLOTS.get_or_init(|| {
-        Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
-    })
-}
-
-async fn hashing<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> CoreResult<T> {
-    let _slot = hashing_slots()
-        .acquire()
-        .await
-        .map_err(|e| CoreError::Internal(format!("hash slot: {e}")))?;
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| CoreError::Internal(format!("hash task: {e}")))
-}
-
-pub async fn hash_password(password: String, cost: u32) -> CoreResult<String> {
-    hashing(move || bcrypt::hash(password, cost))
-        .await?
-        .map_err(|e| CoreError::Internal(format!("bcrypt: {e}")))
-}
-
-pub async fn verify_password(password: String, hash: String) -> CoreResult<bool> {
-    hashing(move || bcrypt::verify(password, &hash).unwrap_or(false)).await
-}
 
 /// A fresh secret of 256 bits, URL-safe (tokens, tickets, integration keys).
 pub fn random_token() -> String {
@@ -114,13 +80,5 @@ mod tests {
         assert!(!a.contains("aardvark"));
         assert_eq!(c.decrypt(&a).unwrap(), "aardvark");
         assert!(SecretCipher::from_secret("other").decrypt(&a).is_err());
-    }
-
-    #[tokio::test]
-    async fn bcrypt_runs_off_the_worker() {
-        let h = hash_password("letmein".into(), 4).await.unwrap();
-        assert!(h.starts_with("$2"));
-        assert!(verify_password("letmein".into(), h.clone()).await.unwrap());
-        assert!(!verify_password("nope".into(), h).await.unwrap());
     }
 }

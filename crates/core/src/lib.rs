@@ -3,6 +3,7 @@
 pub mod crypto;
 pub mod directory;
 pub mod error;
+pub mod hashing;
 pub mod ids;
 pub mod model;
 mod recent;

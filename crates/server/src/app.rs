@@ -59,6 +59,8 @@ pub async fn open_with(
     };
     let settings = Settings {
         bcrypt_cost: config.security.bcrypt_cost,
+        hash_threads: config.security.hash_threads(),
+        hash_queue: config.security.hash_queue(),
         min_password_length: config.security.min_password_length,
         activation_ttl: config.tickets.activation_ttl,
         session_idle_ttl: config.sessions.idle_ttl,

@@ -9,8 +9,10 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub mod deprecation;
+mod security;
 mod v2_json;
 mod values;
+pub use security::SecurityConfig;
 pub use values::parse_duration;
 use values::{bool_value, duration, num, opt_bool, opt_num};
 
@@ -77,23 +79,6 @@ pub struct ServerConfig {
     /// open-file limit less a reserve for the database and files when that is lower.
     #[serde(deserialize_with = "opt_num")]
     pub max_connections: Option<usize>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SecurityConfig {
-    #[serde(deserialize_with = "num")]
-    pub bcrypt_cost: u32,
-    #[serde(deserialize_with = "num")]
-    pub min_password_length: usize,
-    pub secret_key: Option<String>,
-    #[serde(deserialize_with = "num")]
-    pub lockout_threshold: i32,
-    #[serde(deserialize_with = "duration")]
-    pub lockout_duration: Duration,
-    /// How long a verified usr token or v2 integration key is trusted without a read.
-    #[serde(deserialize_with = "duration")]
-    pub credential_cache_ttl: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -222,19 +207,6 @@ impl Default for ServerConfig {
     }
 }
 
-impl Default for SecurityConfig {
-    fn default() -> Self {
-        Self {
-            bcrypt_cost: 12,
-            min_password_length: 1,
-            secret_key: None,
-            lockout_threshold: 5,
-            lockout_duration: Duration::from_secs(15 * 60),
-            credential_cache_ttl: Duration::from_secs(10),
-        }
-    }
-}
-
 impl Default for LimitsConfig {
     fn default() -> Self {
         Self {
@@ -354,11 +326,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        if !(4..=31).contains(&self.security.bcrypt_cost) {
-            return Err(ConfigError::Invalid(
-                "security.bcrypt_cost must be 4..=31".into(),
-            ));
-        }
+        self.security.validate().map_err(ConfigError::Invalid)?;
         if !matches!(self.email.transport.as_str(), "file" | "smtp") {
             return Err(ConfigError::Invalid(
                 "email.transport must be file or smtp".into(),

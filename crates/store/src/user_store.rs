@@ -74,6 +74,9 @@ impl UserStore for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
+                if let DbConn::Sqlite(_) = conn {
+                    return user_then_session_count(conn, tenant, id, kind, now);
+                }
                 // One statement, the count as a subquery: on PostgreSQL each statement is a
                 // round trip, and this read is one of only two a kashflow GET makes.
                 let live = sessions::table
@@ -284,4 +287,28 @@ fn insert_batch(
         }
     }
     Ok(out)
+}
+
+/// kashflow's GET by id on SQLite: the user and its live-session count as two static queries.
+/// The one statement PostgreSQL gets (the count as a subquery) has no static query id, so
+/// Diesel wrote its 36 columns out as SQL on every call to find its cached statement (perf:
+/// `walk_ast`, `push_identifier`, `str::replace`); on SQLite a second cached statement costs
+/// less than that, where on PostgreSQL it would cost a round trip.
+fn user_then_session_count(
+    conn: &mut DbConn,
+    tenant: TenantId,
+    id: UserId,
+    kind: SessionKind,
+    now: Timestamp,
+) -> Result<Option<(User, i64)>, StoreError> {
+    let Some(row) = load_user(conn, tenant, &UserKey::Id(id))? else {
+        return Ok(None);
+    };
+    let live: i64 = sessions::table
+        .filter(sessions::user_id.eq(id.0))
+        .filter(sessions::kind.eq(kind.as_str()))
+        .filter(sessions::expires_at.gt(millis(now)))
+        .select(count_star())
+        .first(conn)?;
+    Ok(Some((row.load_into(conn)?, live)))
 }

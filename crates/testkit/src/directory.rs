@@ -13,10 +13,13 @@ use crate::email::{Mailbox, SentEmail};
 /// The pool of a test directory: half of it is the list concurrency, as in the gateway.
 const POOL_SIZE: u32 = 4;
 
-/// The core's defaults with bcrypt cost 4, so a test's logins take milliseconds.
+/// The core's defaults with bcrypt cost 4, so a test's logins take milliseconds, and a hashing
+/// queue long enough that a test sending many at once never meets the 503 of a full one (the
+/// tests of that set their own).
 pub fn test_settings() -> Settings {
     Settings {
         bcrypt_cost: 4,
+        hash_queue: 1024,
         list_concurrency: usize::try_from(POOL_SIZE / 2).unwrap_or(1),
         ..Settings::default()
     }

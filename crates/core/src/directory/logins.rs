@@ -26,6 +26,9 @@ impl Directory {
     /// verify of the configured cost either way (against a dummy hash when there is no
     /// password to check), and the failures counted per name in the database, so an unknown
     /// name is locked after five like a known one.
+    ///
+    /// Every verify waits for the hashing pool; when its queue is full the login is refused as
+    /// [`CoreError::Unavailable`] before any failure is counted (a 503, never a lockout).
     pub async fn check_login(&self, key: UserKey, password: &str) -> CoreResult<LoginCheck> {
         if !key.can_match() {
             // A name no user can hold (a NUL, say, which PostgreSQL text cannot even compare):
@@ -91,10 +94,10 @@ impl Directory {
         })
     }
 
-    /// One bcrypt verify on the blocking pool, counted.
+    /// One bcrypt verify on the hashing pool, counted.
     async fn verify_password(&self, password: &str, hash: String) -> CoreResult<bool> {
         self.verifications.fetch_add(1, Ordering::Relaxed);
-        crypto::verify_password(password.to_owned(), hash).await
+        self.hasher.verify(password.to_owned(), hash).await
     }
 
     /// How many passwords this directory has verified (tests see that a login for an unknown
@@ -104,11 +107,11 @@ impl Directory {
     }
 
     /// A hash of a random password at the configured cost: what a login for a name without a
-    /// password verifies against. Made once, on first use, on the blocking pool.
+    /// password verifies against. Made once, on first use, on the hashing pool.
     pub async fn dummy_hash(&self) -> CoreResult<String> {
         let cost = self.settings.bcrypt_cost;
         self.dummy_hash
-            .get_or_try_init(|| crypto::hash_password(crypto::random_token(), cost))
+            .get_or_try_init(|| self.hasher.hash(crypto::random_token(), cost))
             .await
             .cloned()
     }

@@ -10,6 +10,7 @@ use tokio::sync::{OnceCell, Semaphore};
 use super::settings::Settings;
 use crate::crypto::SecretCipher;
 use crate::error::CoreResult;
+use crate::hashing::Hasher;
 use crate::model::{Credential, Timestamp};
 use crate::recent::Recent;
 use crate::store::Store;
@@ -21,6 +22,8 @@ pub struct Directory {
     pub(super) store: Arc<dyn Store>,
     pub(super) settings: Settings,
     pub(super) cipher: SecretCipher,
+    /// Where every bcrypt hash and verify runs (never the database's blocking pool).
+    pub(super) hasher: Hasher,
     /// Verified machine credentials by token hash.
     pub(super) credentials: Recent<Credential>,
     /// Verified v2 integration keys by tenant and key hash.
@@ -54,6 +57,7 @@ impl Directory {
             full_lists: Arc::new(Semaphore::new(settings.full_lists.max(1))),
             dummy_hash: OnceCell::new(),
             verifications: AtomicU64::new(0),
+            hasher: Hasher::new(settings.hash_threads, settings.hash_queue),
             store,
             settings,
             cipher: SecretCipher::from_secret(secret_key),
@@ -62,6 +66,11 @@ impl Directory {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The password-hashing pool (the CLI's imports and the tests hash on it too).
+    pub fn hasher(&self) -> &Hasher {
+        &self.hasher
     }
 
     /// Whether the database answers right now (`/readyz`).

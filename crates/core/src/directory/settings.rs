@@ -5,6 +5,10 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bcrypt_cost: u32,
+    /// Threads of the password-hashing pool ([`crate::hashing`]), apart from the database's.
+    pub hash_threads: usize,
+    /// Hashes that may wait for a hashing thread; one more is refused as unavailable.
+    pub hash_queue: usize,
     pub min_password_length: usize,
     pub activation_ttl: Duration,
     pub session_idle_ttl: Duration,
@@ -29,6 +33,8 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             bcrypt_cost: 12,
+            hash_threads: crate::hashing::default_threads(),
+            hash_queue: crate::hashing::QUEUE_PER_THREAD * crate::hashing::default_threads(),
             min_password_length: 1,
             activation_ttl: Duration::from_secs(72 * 3600),
             session_idle_ttl: Duration::from_secs(3600),

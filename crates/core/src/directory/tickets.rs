@@ -30,9 +30,11 @@ impl Directory {
         }
         let password = password.map(|pw| self.password(pw)).transpose()?;
         let password_hash = match password {
-            Some(pw) => {
-                Some(crypto::hash_password(pw.into_plain(), self.settings.bcrypt_cost).await?)
-            }
+            Some(pw) => Some(
+                self.hasher
+                    .hash(pw.into_plain(), self.settings.bcrypt_cost)
+                    .await?,
+            ),
             None => None,
         };
         let redeem = Redeem {

@@ -8,7 +8,6 @@ use super::requests::{NewUser, UserPatch};
 use super::rights::{check_grants, check_reach};
 use super::service::Directory;
 use super::tenants::check_role;
-use crate::crypto;
 use crate::error::{CoreResult, Field};
 use crate::ids::{Email, Username};
 use crate::model::{Device, Profile, SecretChange, User, UserRecord, DEFAULT_ROLE};
@@ -209,7 +208,7 @@ impl Directory {
         })
     }
 
-    /// The secret columns for a write: the password hashed (on the blocking pool), the
+    /// The secret columns for a write: the password hashed (on the hashing pool), the
     /// memorable word encrypted.
     pub(super) async fn secrets_for(
         &self,
@@ -217,9 +216,11 @@ impl Directory {
         memorable_word: Option<MemorableWord>,
     ) -> CoreResult<SecretChange> {
         let password_hash = match password {
-            Some(pw) => {
-                Some(crypto::hash_password(pw.into_plain(), self.settings.bcrypt_cost).await?)
-            }
+            Some(pw) => Some(
+                self.hasher
+                    .hash(pw.into_plain(), self.settings.bcrypt_cost)
+                    .await?,
+            ),
             None => None,
         };
         let memorable_word_enc = match memorable_word {

@@ -5,6 +5,7 @@
 //! a hash; snapshots are in `snapshots/`, named as the tests name them.
 
 mod formats;
+mod hashing;
 mod lists;
 mod sessions;
 mod support;

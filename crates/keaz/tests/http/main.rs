@@ -10,6 +10,7 @@ mod support;
 mod activation;
 mod assets;
 mod bookings;
+mod hashing;
 mod import;
 mod login;
 mod perms;

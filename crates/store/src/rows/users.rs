@@ -10,7 +10,7 @@ use rosetta_core::{
 
 use uuid::Uuid;
 
-use super::groups::groups_by_user;
+use super::groups::{groups_by_user, groups_of_user};
 use super::{from_millis, json, uuid};
 use crate::db::DbConn;
 use crate::error::StoreError;
@@ -60,9 +60,7 @@ pub(crate) struct UserRow {
 impl UserRow {
     /// The user with its groups read on `conn`.
     pub(crate) fn load_into(self, conn: &mut DbConn) -> Result<User, StoreError> {
-        let groups = groups_by_user(conn, &[self.id])?
-            .remove(&self.id)
-            .unwrap_or_default();
+        let groups = groups_of_user(conn, self.id)?;
         self.into_user(groups)
     }
 

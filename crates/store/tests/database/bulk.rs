@@ -36,7 +36,10 @@ async fn bulk_loaded_users_are_ordinary_users(backend: Backend) {
     let app = TestDirectory::open(backend).await;
     let (tenant, _) = app.tenant("Bulk Ltd").await;
     let store = DieselStore::new(app.db.clone());
-    let hash = rosetta_core::crypto::hash_password("letmein".into(), 4)
+    let hash = app
+        .directory
+        .hasher()
+        .hash("letmein".into(), 4)
         .await
         .unwrap();
     // More than one statement's worth of rows, so the chunking is exercised.
