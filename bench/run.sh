@@ -41,6 +41,7 @@
 #   BENCH_SCIM_VENV=~/.cache/rosetta/scim-venv   its venv (made once from e2e/scim/requirements.txt)
 #   BENCH_REFERENCE_PORT=$((BENCH_PORT + 1))
 #   BENCH_REFERENCE_PROBE_TIMEOUT=600   seconds the first request to scim2-server may take
+#   BENCH_REFERENCE_READY_TIMEOUT=7200  seconds its load may take before it is given up
 #   BENCH_PG_DB=rosetta_bench_$$ (--scim: bench_scim_$$)   the throwaway PostgreSQL database
 #   BENCH_BUSY_MAX=0.5         cores other processes may use during a scenario before it is retried
 #   BENCH_KEEP_DATA=0          1: keep the SQLite database and the exported users in BENCH_WORK
@@ -77,6 +78,7 @@ if [ -z "$PG_DB_NAME" ]; then
   if [ "$MODE" = scim ]; then PG_DB_NAME="bench_scim_$$"; else PG_DB_NAME="rosetta_bench_$$"; fi
 fi
 REFERENCE_PROBE_TIMEOUT=${BENCH_REFERENCE_PROBE_TIMEOUT:-600}
+READY_TIMEOUT=${BENCH_REFERENCE_READY_TIMEOUT:-7200}
 BUSY_MAX=${BENCH_BUSY_MAX:-0.5}
 KEEP_DATA=${BENCH_KEEP_DATA:-0}
 CORES=$(nproc)
@@ -345,16 +347,27 @@ bench_reference() {
     --warm-id "$uuid" --warm-user-name "$name" >"$BDIR/ready.json" 2>"$BDIR/server.log" &
   REFERENCE_PID=$!
   # Loading a million pydantic models takes minutes (many more when the machine is busy): wait
-  # for its "ready" line, at most 2 h.
-  for _ in $(seq 1 14400); do
+  # for its "ready" line, at most BENCH_REFERENCE_READY_TIMEOUT seconds.
+  for _ in $(seq 1 $((READY_TIMEOUT * 2))); do
     [ -s "$BDIR/ready.json" ] && break
     kill -0 "$REFERENCE_PID" 2>/dev/null || break
     sleep 0.5
   done
   if [ ! -s "$BDIR/ready.json" ]; then
-    log "$BACKEND: did not start: $(tail -n3 "$BDIR/server.log")"
-    record "$BACKEND" scim_get "not measured" "scim2-server did not start"
-    record "$BACKEND" scim_filter "not measured" "scim2-server did not start"
+    local why="scim2-server did not start: $(tail -n1 "$BDIR/server.log")"
+    if kill -0 "$REFERENCE_PID" 2>/dev/null; then
+      why="scim2-server had not loaded $limit users after ${READY_TIMEOUT} s (BENCH_REFERENCE_READY_TIMEOUT)"
+      kill -TERM "$REFERENCE_PID" 2>/dev/null || true
+      wait "$REFERENCE_PID" 2>/dev/null || true
+    fi
+    REFERENCE_PID=""
+    log "$BACKEND: $why"
+    record "$BACKEND" scim_get "not measured" "$why"
+    record "$BACKEND" scim_filter "not measured" "$why"
+    jq -nc --arg why "$why" --argjson total "$total" --argjson limit "$limit" --arg version "$want" \
+      --slurpfile known "$WORK/reference_known.json" \
+      '{failed: $why, loaded: 0, asked: $limit, exported: $total, version: $version, from: $known[0].from}' \
+      >"$WORK/reference.json"
     return 0
   fi
   log "$BACKEND: ready: $(cat "$BDIR/ready.json")"

@@ -51,7 +51,8 @@ def loads(u): if u == null then "–" else (u | sub(".*load average: "; "")) end
   "",
   ($bk[] | "Rosetta on \(.backend): \(.users) users bulk-loaded by `rosetta-bench-loader` in \(n2(.timings.load_s)) s (\(n0(.timings.users_per_s)) users/s); its gateway served the logins, probes and scenarios of this run; ERROR lines in its log: \(.error_log_lines), \"database is locked\": \(.database_locked)."),
   "",
-  (if $ref == null then "scim2-server was not measured in this run." else
+  (if $ref == null then "scim2-server was not measured in this run."
+   elif $ref.failed != null then "scim2-server: not measured: \($ref.failed) (\($ref.asked) of the \($ref.exported) users of the \($ref.from) run asked)." else
     "scim2-server: \($ref.loaded) users\(if $ref.loaded < $ref.exported then " (the \($ref.loaded) around the read user, lines \($ref.skipped + 1) to \($ref.skipped + $ref.loaded) of the export; \(if ($ref.memory_note // "") != "" then $ref.memory_note else "`BENCH_SCIM_REFERENCE_USERS` asked for fewer than Rosetta holds" end))" else ", all of Rosetta'\''s" end), exported from the \($ref.from) database and stored through its storage'\''s own `create` (its uniqueness checks and indexes, without an HTTP round trip per user) in \(n2($ref.load_s)) s; the storage builds its `userName` equality index on the first such filter, which it was sent in process before serving (\(n2($ref.index_s)) s, answered `\($ref.warm_filter)`; `GET` by id answered `\($ref.warm_get)`), so neither the probe nor the scenario waits for it. It keeps every user as a Python object: \(n0($ref.rss_kib / 1024)) MiB resident once loaded."
   end),
   "",
