@@ -67,7 +67,7 @@ def loads(u): if u == null then "–" else (u | sub(".*load average: "; "")) end
     | rows($b; $s)[] | select(.status == "ok")
     | "| \(srv_name($b)) | \($s) | \(.attempt // 1) | \(loads(.uptime_before)) | \(loads(.uptime_after)) | \(n2(.other_cores)) | \(if . == $kept then "kept" else "" end) |"),
   "",
-  "Machine: \($cores) cores (`nproc`), \($cpu), \($mem) RAM, kernel \($kernel); PostgreSQL \($pg) (local cluster, loopback); wrk \($wrk) on the same machine. Reproduce, from the repository root (it builds the release binaries, loads the users into a fresh SQLite file and a fresh PostgreSQL database, exports them for scim2-server, and drops the database and removes the file at the end):",
+  "Machine: \($cores) cores (`nproc`), \($cpu), \($mem) RAM, kernel \($kernel); PostgreSQL \($pg) (local cluster, loopback); \($wrk) on the same machine. Reproduce, from the repository root (it builds the release binaries, loads the users into a fresh SQLite file and a fresh PostgreSQL database, exports them for scim2-server, and drops the database and removes the file at the end):",
   "",
   "```sh",
   $cmd,
