@@ -585,6 +585,8 @@ done
 if [ "$SCIM_REFERENCE" = 1 ] && [ -s "$WORK/reference_users.tsv" ]; then
   bench_reference
 fi
+# The export is as large as the users (some 150 MB at 1,000,000).
+[ "$KEEP_DATA" = 1 ] || rm -f "$WORK/reference_users.tsv"
 
 # ----- the report ----------------------------------------------------------------------------
 command_line="BENCH_USERS=$USERS BENCH_DURATION=$DURATION"
