@@ -251,6 +251,25 @@ async fn console_can_be_switched_off(backend: Backend) {
     assert_eq!(r.status, 404, "{}", r.text);
 }
 
+async fn console_on_a_listener_of_its_own(backend: Backend) {
+    let app = TestGateway::start_with(backend, |c| {
+        c.console.listen = Some("127.0.0.1:0".into());
+    })
+    .await;
+    operator(&app, "ada", "correct-horse").await;
+    let own = app.gateway().addrs["console"];
+    assert_ne!(own, app.addr);
+    let mut b = Browser::new(own);
+    assert_eq!(b.login("ada", "correct-horse").await.status, 303);
+    b.page("/console").await;
+    let mut main = Browser::new(app.addr);
+    assert_eq!(
+        main.get("/console/login").await.status,
+        404,
+        "not on the main listener"
+    );
+}
+
 /// `rosetta operator create` as an operator runs it: JSON or a line, a taken name (any case)
 /// refused in one line, and the operator it made can log in.
 async fn operator_create_through_the_binary(backend: Backend) {
@@ -323,5 +342,6 @@ backend_tests!(
     csrf_is_checked_on_login_and_logout,
     secure_cookies_when_configured,
     console_can_be_switched_off,
+    console_on_a_listener_of_its_own,
     operator_create_through_the_binary,
 );
