@@ -130,7 +130,14 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
     let mounts = resolve_mounts(config)?;
     let console = config.console.enabled.then(|| {
         web::Data::new(crate::console::ConsoleState {
-            mounts: mounts.clone(),
+            dialects: mounts
+                .iter()
+                .map(|m| crate::console::ConsoleDialect {
+                    name: m.dialect.name,
+                    prefix: m.prefix.clone(),
+                    deprecations: m.deprecations.clone(),
+                })
+                .collect(),
             clock: config.clock.clone(),
             session_idle: config.console.session_idle,
             secure_cookies: config.console.secure_cookies,

@@ -3,9 +3,11 @@
 
 use std::fmt;
 
+use super::credential::CredentialSummary;
+use super::tenant::Tenant;
 use super::time::Timestamp;
+use super::user::Status;
 use crate::ids::TenantId;
-use crate::model::{CredentialSummary, Status, Tenant};
 
 /// An operator's number (its own sequence, apart from users').
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

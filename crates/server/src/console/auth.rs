@@ -6,7 +6,9 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use rosetta_core::{ConsoleSecret, Directory};
 
-use super::{ConsoleError, ConsoleState};
+use super::error::ConsoleError;
+use super::layout::SignedIn;
+use super::state::ConsoleState;
 
 pub const SESSION_COOKIE: &str = "rosetta_console";
 
@@ -46,5 +48,15 @@ impl FromRequest for Operator {
                 None => Err(ConsoleError::NoSession),
             }
         })
+    }
+}
+
+impl Operator {
+    /// What the page shell shows of the operator.
+    pub fn signed_in(&self) -> SignedIn<'_> {
+        SignedIn {
+            username: &self.operator.username,
+            csrf: self.csrf.expose(),
+        }
     }
 }

@@ -2,8 +2,7 @@
 
 use maud::{html, Markup, DOCTYPE};
 
-use super::auth::Operator;
-use super::ConsoleState;
+use super::state::ConsoleState;
 
 fn head(title: &str) -> Markup {
     html! {
@@ -17,9 +16,15 @@ fn head(title: &str) -> Markup {
 }
 
 /// A page for an operator with a session: header, navigation, logout, main content.
+/// Who is signed in: the operator's name and the session's CSRF token for the logout form.
+pub struct SignedIn<'a> {
+    pub username: &'a str,
+    pub csrf: &'a str,
+}
+
 pub fn page(
     state: &ConsoleState,
-    operator: &Operator,
+    who: SignedIn<'_>,
     current: &str,
     title: &str,
     body: Markup,
@@ -45,14 +50,14 @@ pub fn page(
                         ul {
                             li { (link("/console", "Overview")) }
                             li { (link("/console/tenants", "Tenants")) }
-                            @for m in &state.mounts {
-                                li { (link(&format!("/console/dialects/{}", m.dialect.name), m.dialect.name)) }
+                            @for d in &state.dialects {
+                                li { (link(&format!("/console/dialects/{}", d.name), d.name)) }
                             }
                         }
                     }
                     form id="logout-form" method="post" action="/console/logout" {
-                        input type="hidden" name="csrf_token" value=(operator.csrf.expose());
-                        span class="who" { "Signed in as " strong { (operator.operator.username) } }
+                        input type="hidden" name="csrf_token" value=(who.csrf);
+                        span class="who" { "Signed in as " strong { (who.username) } }
                         button id="logout" type="submit" { "Log out" }
                     }
                 }

@@ -10,7 +10,9 @@ use rosetta_core::{crypto, ConsoleSecret, Directory, OperatorLogin};
 use serde::Deserialize;
 
 use super::auth::{Operator, SESSION_COOKIE};
-use super::{layout, ConsoleError, ConsoleState};
+use super::error::ConsoleError;
+use super::layout;
+use super::state::ConsoleState;
 
 pub const CSRF_COOKIE: &str = "rosetta_console_csrf";
 

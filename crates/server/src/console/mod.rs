@@ -11,17 +11,13 @@ mod headers;
 mod layout;
 mod login;
 mod pages;
+mod state;
 mod time;
-
-use std::time::Duration;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
-use rosetta_dialect::Clock;
 
-pub use error::ConsoleError;
-
-use crate::app::Mount;
+pub use state::{ConsoleDialect, ConsoleState};
 
 /// The console's `GET` paths, for the start-up check that no dialect mounted on the same
 /// listener answers one of them.
@@ -32,22 +28,6 @@ pub const PATHS: &[&str] = &[
     "/console/dialects/{name}",
     "/console/static/console.css",
 ];
-
-/// What every console request reads besides the directory.
-pub struct ConsoleState {
-    /// The mounted dialects, in `DIALECTS` order.
-    pub mounts: Vec<Mount>,
-    /// "Today" for the chart and the deprecation state: the system's, or a test's.
-    pub clock: Clock,
-    pub session_idle: Duration,
-    pub secure_cookies: bool,
-}
-
-impl ConsoleState {
-    pub fn mount(&self, name: &str) -> Option<&Mount> {
-        self.mounts.iter().find(|m| m.dialect.name == name)
-    }
-}
 
 /// Registers `/console` on a listener's app.
 pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<ConsoleState>) {

@@ -8,7 +8,9 @@ use rosetta_dialect::deprecation::{AfterSunset, Policy};
 
 use super::auth::Operator;
 use super::chart::{self, Series};
-use super::{layout, time, ConsoleError, ConsoleState};
+use super::error::ConsoleError;
+use super::state::ConsoleState;
+use super::{layout, time};
 use crate::labels::Labels;
 
 /// Days on the overview's chart, today included.
@@ -42,16 +44,16 @@ pub async fn overview(
         })
         .await?;
     let series: Vec<Series<'_>> = state
-        .mounts
+        .dialects
         .iter()
         .map(|m| Series {
-            dialect: m.dialect.name,
+            dialect: m.name,
             calls: days
                 .iter()
                 .map(|d| {
                     daily
                         .iter()
-                        .filter(|u| u.day == *d && u.dialect == m.dialect.name)
+                        .filter(|u| u.day == *d && u.dialect == m.name)
                         .map(|u| u.calls)
                         .sum()
                 })
@@ -89,7 +91,11 @@ pub async fn overview(
         }
     };
     Ok(html_page(layout::page(
-        &state, &operator, "/console", "Overview", body,
+        &state,
+        operator.signed_in(),
+        "/console",
+        "Overview",
+        body,
     )))
 }
 
@@ -141,7 +147,7 @@ pub async fn dialect(
     dir: Data<Directory>,
     state: Data<ConsoleState>,
 ) -> Result<HttpResponse, ConsoleError> {
-    let Some(mount) = state.mount(&name) else {
+    let Some(mount) = state.dialect(&name) else {
         return Err(ConsoleError::NotFound);
     };
     let now = state.clock.now();
@@ -150,7 +156,7 @@ pub async fn dialect(
         .usage()
         .callers(UsageQuery {
             since: Some(now - chrono::Duration::days(CALLERS_WINDOW_DAYS)),
-            dialect: Some(mount.dialect.name.to_owned()),
+            dialect: Some(mount.name.to_owned()),
             tenant: None,
         })
         .await?;
@@ -218,12 +224,12 @@ pub async fn dialect(
             }
         }
     };
-    let current = format!("/console/dialects/{}", mount.dialect.name);
+    let current = format!("/console/dialects/{}", mount.name);
     Ok(html_page(layout::page(
         &state,
-        &operator,
+        operator.signed_in(),
         &current,
-        mount.dialect.name,
+        mount.name,
         body,
     )))
 }
@@ -285,7 +291,7 @@ pub async fn tenants(
     };
     Ok(html_page(layout::page(
         &state,
-        &operator,
+        operator.signed_in(),
         "/console/tenants",
         "Tenants",
         body,
