@@ -24,9 +24,9 @@ pub use model::*;
 pub use secrets::{MemorableWord, Password};
 pub use store::{
     AssetStore, AuditStore, CredentialStore, EndSessions, GroupStore, GroupUpdateWrite, LoginName,
-    LoginStore, NewAsset, NewCredential, NewGroupWrite, NewTenant, NewUserWrite, OutboxStore,
-    QueryStore, Redeem, RedeemOutcome, SessionStore, Store, TenantStore, TicketReplace,
-    TicketStore, UsageStore, UserListStore, UserPages, UserStore, UserUpdateWrite,
+    LoginStore, NewAsset, NewCredential, NewGroupWrite, NewTenant, NewUserWrite, OperatorStore,
+    OutboxStore, QueryStore, Redeem, RedeemOutcome, SessionStore, Store, TenantStore,
+    TicketReplace, TicketStore, UsageStore, UserListStore, UserPages, UserStore, UserUpdateWrite,
 };
 pub use tags::{AssetTag, PermName};
 pub use text::TextKind;

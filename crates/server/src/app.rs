@@ -128,6 +128,14 @@ fn bind(addr: &str) -> Result<TcpListener, StartError> {
 
 pub async fn start(config: &Config) -> Result<Gateway, StartError> {
     let mounts = resolve_mounts(config)?;
+    let console = config.console.enabled.then(|| {
+        web::Data::new(crate::console::ConsoleState {
+            mounts: mounts.clone(),
+            clock: config.clock.clone(),
+            session_idle: config.console.session_idle,
+            secure_cookies: config.console.secure_cookies,
+        })
+    });
 
     // Bind first, so a port in use fails before any database work and tests on port 0 know
     // their address for the activation URL.
@@ -226,16 +234,27 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
     let mut addrs = BTreeMap::new();
     let mut handles = Vec::new();
     let mut servers = Vec::new();
-    let mut listeners = vec![("main".to_owned(), main_listener, on_main, true)];
+    // The console on the main listener, or on one of its own (`console.listen`).
+    let console_listen = config.console.listen.as_ref().filter(|_| console.is_some());
+    let mut listeners = vec![(
+        "main".to_owned(),
+        main_listener,
+        on_main,
+        true,
+        console_listen.is_none(),
+    )];
     for (_, (listener, ms)) in extra {
         let name = ms
             .iter()
             .map(|m| m.dialect.name)
             .collect::<Vec<_>>()
             .join("+");
-        listeners.push((name, listener, ms, false));
+        listeners.push((name, listener, ms, false, false));
     }
-    for (name, listener, ms, ops) in listeners {
+    if let Some(addr) = console_listen {
+        listeners.push(("console".to_owned(), bind(addr)?, Vec::new(), false, true));
+    }
+    for (name, listener, ms, ops, with_console) in listeners {
         let addr = listener
             .local_addr()
             .map_err(|e| StartError::Other(e.to_string()))?;
@@ -260,6 +279,7 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
         let documents = documents.clone();
         let v2_json = v2_json.clone();
         let baseline = ops && config.server.bench_baseline;
+        let console = console.clone().filter(|_| with_console);
         let server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(dir_data.clone())
@@ -285,6 +305,9 @@ pub async fn start(config: &Config) -> Result<Gateway, StartError> {
             }
             if baseline {
                 app = app.route(BENCH_BASELINE_PATH, web::get().to(bench_baseline));
+            }
+            if let Some(state) = &console {
+                app = app.configure(|cfg| crate::console::configure(cfg, state.clone()));
             }
             for (prefix, dialect) in &mounted {
                 app = app.configure(|cfg| dialect.configure_at(prefix, cfg));

@@ -16,6 +16,7 @@ use crate::config::Config;
 
 mod credentials;
 mod deprecation;
+mod operators;
 mod usage;
 
 #[derive(Debug, Parser)]
@@ -66,6 +67,19 @@ pub enum Command {
     },
     #[command(subcommand)]
     Deprecation(DeprecationCmd),
+    #[command(subcommand)]
+    Operator(OperatorCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCmd {
+    /// Create an operator of the console (not a user of any tenant).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -315,6 +329,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 json_out,
             };
             usage::by_route(&config, args).await
+        }
+        Command::Operator(OperatorCmd::Create { username, password }) => {
+            operators::create(&config, &username, password, json_out).await
         }
         Command::Deprecation(DeprecationCmd::Status) => {
             deprecation::status(&config, json_out).await

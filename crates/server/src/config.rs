@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod console;
 pub mod deprecation;
 mod v2_json;
 mod values;
+pub use console::ConsoleConfig;
 pub use values::parse_duration;
 use values::{bool_value, duration, num, opt_bool, opt_num};
 
@@ -27,6 +29,7 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub dialects: BTreeMap<String, DialectMount>,
     pub usage: UsageConfig,
+    pub console: ConsoleConfig,
     /// The time deprecation policies are judged at: the system's, or a test's.
     #[serde(skip)]
     pub clock: rosetta_dialect::Clock,
@@ -282,7 +285,7 @@ impl Default for SessionsConfig {
 
 const SECTIONS: &[&str] = &[
     "database", "server", "security", "limits", "email", "tickets", "sessions", "metrics",
-    "dialects", "usage",
+    "dialects", "usage", "console",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -392,6 +395,7 @@ impl Config {
                 "usage.retention must be at least 1d".into(),
             ));
         }
+        self.console.validate().map_err(ConfigError::Invalid)?;
         self.v2_json_style()?;
         if self.server.max_connections == Some(0) {
             return Err(ConfigError::Invalid(

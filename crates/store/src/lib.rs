@@ -10,6 +10,7 @@ pub mod error;
 mod group_store;
 mod health;
 mod login_store;
+mod operator_store;
 mod outbox_store;
 mod query;
 mod query_store;

@@ -251,3 +251,28 @@ diesel::allow_tables_to_appear_in_same_query!(groups, group_members, users);
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users, tenants);
+
+diesel::table! {
+    operators (id) {
+        id -> BigInt,
+        username -> Text,
+        username_key -> Text,
+        password_hash -> Text,
+        created_at -> BigInt,
+        last_login_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    operator_sessions (token_hash) {
+        token_hash -> Text,
+        operator_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> BigInt,
+        last_seen_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::joinable!(operator_sessions -> operators (operator_id));
+diesel::allow_tables_to_appear_in_same_query!(operator_sessions, operators);

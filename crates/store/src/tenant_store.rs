@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use diesel::prelude::*;
 use rosetta_core::{
-    CoreResult, KeyAudit, NewTenant, Role, Tenant, TenantId, TenantStore, Timestamp,
+    CoreResult, KeyAudit, NewTenant, Role, Status, Tenant, TenantId, TenantStore, Timestamp,
+    UserStatusCount,
 };
 
 use crate::diesel_store::DieselStore;
@@ -11,7 +12,7 @@ use crate::error::StoreError;
 use crate::rows::credentials::KeyAuditValues;
 use crate::rows::tenants::{load_roles, RoleValues, SettingValues, TenantValues};
 use crate::rows::{from_millis, millis};
-use crate::schema::{roles, settings, tenants};
+use crate::schema::{roles, settings, tenants, users};
 
 #[async_trait]
 impl TenantStore for DieselStore {
@@ -189,6 +190,46 @@ impl TenantStore for DieselStore {
                     .set(tenants::roles_version.eq(tenants::roles_version + 1))
                     .execute(conn)?;
                 Ok(())
+            })
+            .await?)
+    }
+
+    async fn tenants(&self) -> CoreResult<Vec<Tenant>> {
+        Ok(self
+            .db
+            .run(move |conn| {
+                let rows: Vec<(i64, String, i64)> = tenants::table
+                    .order(tenants::id)
+                    .select((tenants::id, tenants::name, tenants::created_at))
+                    .load(conn)?;
+                rows.into_iter()
+                    .map(|(id, name, at)| {
+                        Ok(Tenant {
+                            id: TenantId(id),
+                            name,
+                            created_at: from_millis(at)?,
+                        })
+                    })
+                    .collect()
+            })
+            .await?)
+    }
+
+    async fn user_status_counts(&self) -> CoreResult<Vec<UserStatusCount>> {
+        Ok(self
+            .db
+            .run(move |conn| {
+                let rows: Vec<(i64, String, i64)> = users::table
+                    .group_by((users::tenant_id, users::status))
+                    .select((users::tenant_id, users::status, diesel::dsl::count_star()))
+                    .load(conn)?;
+                rows.into_iter()
+                    .map(|(tenant, status, n)| {
+                        let status = Status::parse(&status)
+                            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?;
+                        Ok((TenantId(tenant), status, n))
+                    })
+                    .collect()
             })
             .await?)
     }

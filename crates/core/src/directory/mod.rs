@@ -11,6 +11,7 @@ mod logins;
 mod new_users;
 mod notices;
 mod operations;
+mod operators;
 mod queries;
 mod requests;
 mod rights;

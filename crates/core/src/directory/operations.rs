@@ -8,8 +8,8 @@ use super::service::Directory;
 use crate::crypto::SecretCipher;
 use crate::error::CoreResult;
 use crate::model::{
-    CallerUsage, EmailBody, OutboxEmail, QueuedEmail, RouteUsage, StoredBody, Timestamp,
-    UsageCount, UsageQuery,
+    CallerUsage, DailyUsage, EmailBody, OutboxEmail, QueuedEmail, RouteUsage, StoredBody,
+    Timestamp, UsageCount, UsageQuery,
 };
 use crate::store::Store;
 
@@ -110,6 +110,11 @@ impl Usage {
     /// One row per caller; the most recent first.
     pub async fn callers(&self, query: UsageQuery) -> CoreResult<Vec<CallerUsage>> {
         Ok(CallerUsage::sum(&self.store.usage(query).await?))
+    }
+
+    /// Calls per UTC day and dialect, oldest day first (the console's chart).
+    pub async fn per_day(&self, query: UsageQuery) -> CoreResult<Vec<DailyUsage>> {
+        Ok(DailyUsage::sum(&self.store.usage(query).await?))
     }
 
     /// Drops the buckets of days before `before`'s (`usage.retention`).

@@ -6,6 +6,7 @@ mod asset;
 mod audit;
 mod credential;
 mod group;
+mod operator;
 mod outbox;
 pub mod query;
 mod tenant;
@@ -20,6 +21,10 @@ pub use credential::{
     CredentialChange, CredentialSummary, KeyAction, KeyAudit, CREDENTIAL_DIALECTS,
 };
 pub use group::{Group, GroupAuditRecord, GroupRecord, GroupRef, Member, Members, NewGroupAudit};
+pub use operator::{
+    ConsoleSecret, NewOperatorSession, Operator, OperatorId, OperatorLogin, OperatorSession,
+    StatusCounts, TenantOverview, UserStatusCount,
+};
 pub use outbox::{
     EmailBody, EmailKind, NewEmail, OutboxEmail, QueuedEmail, SealedBody, StoredBody,
 };
@@ -30,7 +35,9 @@ pub use query::{
 pub use tenant::{default_roles, Credential, Role, Tenant, DEFAULT_ROLE};
 pub use time::Timestamp;
 pub use tokens::{NewSession, NewTicket, Session, SessionKind};
-pub use usage::{day_of, status_class, CallerUsage, RouteUsage, UsageCount, UsageQuery};
+pub use usage::{
+    day_of, status_class, CallerUsage, DailyUsage, RouteUsage, UsageCount, UsageQuery,
+};
 pub use user::{
     Cursor, Device, Page, Profile, SecretChange, Status, User, UserFilter, UserKey, UserRecord,
     UserSecrets, SEARCH_TERM_MAX,

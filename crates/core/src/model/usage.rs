@@ -61,6 +61,31 @@ pub struct CallerUsage {
     pub routes: Vec<String>,
 }
 
+/// Calls of one dialect on one UTC day, every caller and route together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DailyUsage {
+    pub day: Timestamp,
+    pub dialect: String,
+    pub calls: i64,
+}
+
+impl DailyUsage {
+    /// Buckets summed per day and dialect; by day, then dialect.
+    pub fn sum(counts: &[UsageCount]) -> Vec<Self> {
+        let mut sums: BTreeMap<(Timestamp, &str), i64> = BTreeMap::new();
+        for c in counts {
+            *sums.entry((c.day, c.dialect.as_str())).or_default() += c.calls;
+        }
+        sums.into_iter()
+            .map(|((day, dialect), calls)| Self {
+                day,
+                dialect: dialect.to_owned(),
+                calls,
+            })
+            .collect()
+    }
+}
+
 /// The start of the UTC day holding `t`.
 pub fn day_of(t: Timestamp) -> Timestamp {
     let secs = t.timestamp();

@@ -13,6 +13,7 @@ mod audit;
 mod credentials;
 mod groups;
 mod logins;
+mod operators;
 mod outbox;
 mod queries;
 mod sessions;
@@ -28,6 +29,7 @@ pub use audit::AuditStore;
 pub use credentials::{CredentialStore, NewCredential};
 pub use groups::{GroupStore, GroupUpdateWrite, NewGroupWrite};
 pub use logins::{LoginName, LoginStore};
+pub use operators::OperatorStore;
 pub use outbox::OutboxStore;
 pub use queries::QueryStore;
 pub use sessions::SessionStore;
@@ -54,6 +56,7 @@ pub trait Store:
     + AssetStore
     + GroupStore
     + QueryStore
+    + OperatorStore
     + Send
     + Sync
     + 'static

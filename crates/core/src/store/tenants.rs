@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use crate::error::CoreResult;
 use crate::ids::TenantId;
-use crate::model::{KeyAudit, Role, Tenant, Timestamp};
+use crate::model::{KeyAudit, Role, Tenant, Timestamp, UserStatusCount};
 
 /// A tenant to create, with the role catalogue it starts with.
 #[derive(Debug, Clone)]
@@ -34,4 +34,8 @@ pub trait TenantStore: Send + Sync {
     async fn roles(&self, tenant: TenantId) -> CoreResult<Vec<Role>>;
     /// Creates or replaces the role under its number.
     async fn set_role(&self, tenant: TenantId, role: &Role) -> CoreResult<()>;
+    /// Every tenant, by id.
+    async fn tenants(&self) -> CoreResult<Vec<Tenant>>;
+    /// Users counted per tenant and status, in the database (one `GROUP BY`, no user loaded).
+    async fn user_status_counts(&self) -> CoreResult<Vec<UserStatusCount>>;
 }

@@ -68,6 +68,9 @@ pub fn resolve_mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
     if config.server.bench_baseline {
         ops.push(BENCH_BASELINE_PATH);
     }
+    if config.console.enabled && config.console.listen.is_none() {
+        ops.extend_from_slice(crate::console::PATHS);
+    }
     check_collisions_with(&mounts, &ops)?;
     Ok(mounts)
 }
