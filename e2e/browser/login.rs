@@ -244,9 +244,15 @@ pub async fn logout_ends_the_session(browser: &Browser, serve: &Serve) {
         "still in after logout"
     );
 
-    let mut again = Cookie::new(SESSION_COOKIE, old.value().to_owned());
-    again.set_path("/console");
-    browser.client.add_cookie(again).await.unwrap();
+    // Put the old session back. chromedriver will not add a cookie for an IP host, and
+    // the server cannot tell who set it, so the page sets it (it is no longer there as
+    // HttpOnly, so it may).
+    browser
+        .js(
+            "document.cookie = arguments[0] + '=' + arguments[1] + '; path=/console; SameSite=Strict';",
+            vec![SESSION_COOKIE.into(), old.value().into()],
+        )
+        .await;
     browser.goto(&serve.url("/console")).await;
     assert_eq!(
         browser.path().await,
