@@ -148,12 +148,15 @@ pub async fn submit(
             &csrf_token,
             Some(Alert::Rejected),
         ),
-        OperatorLogin::Locked => html_answer(
-            StatusCode::TOO_MANY_REQUESTS,
-            &state,
-            &csrf_token,
-            Some(Alert::Locked),
-        ),
+        OperatorLogin::Locked => {
+            tracing::warn!("console login refused: the name is locked");
+            html_answer(
+                StatusCode::TOO_MANY_REQUESTS,
+                &state,
+                &csrf_token,
+                Some(Alert::Locked),
+            )
+        }
     };
     Ok(answer)
 }

@@ -258,7 +258,7 @@ pub async fn tenants(
                             td class="num" data-status="pending" { (t.users.pending) }
                             td class="num" data-status="disabled" { (t.users.inactive) }
                             td {
-                                @if t.credentials.is_empty() { "none" }
+                                @if t.credentials.is_empty() { "none" } @else {
                                 ul class="credentials" {
                                     @for c in &t.credentials {
                                         li data-credential=(c.id) {
@@ -274,6 +274,7 @@ pub async fn tenants(
                                             }
                                         }
                                     }
+                                }
                                 }
                             }
                         }

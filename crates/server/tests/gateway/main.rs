@@ -4,6 +4,9 @@
 //! one database, the benchmark route). Each dialect's own behaviour is tested in its crate.
 
 mod baseline;
+mod console;
+mod console_pages;
+mod console_support;
 mod credentials;
 mod deprecation;
 mod limits;
