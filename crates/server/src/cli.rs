@@ -16,8 +16,8 @@ use crate::config::Config;
 
 mod credentials;
 mod deprecation;
-mod transfer;
 mod operators;
+mod transfer;
 mod usage;
 
 #[derive(Debug, Parser)]

@@ -13,8 +13,8 @@ pub mod deprecation;
 mod security;
 mod v2_json;
 mod values;
-pub use security::SecurityConfig;
 pub use console::ConsoleConfig;
+pub use security::SecurityConfig;
 pub use values::parse_duration;
 use values::{bool_value, duration, num, opt_bool, opt_num};
 

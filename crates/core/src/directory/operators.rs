@@ -37,7 +37,10 @@ impl Directory {
         password: Password,
     ) -> CoreResult<Operator> {
         let username = Username::parse(username)?;
-        let hash = crypto::hash_password(password.into_plain(), self.settings.bcrypt_cost).await?;
+        let hash = self
+            .hasher
+            .hash(password.into_plain(), self.settings.bcrypt_cost)
+            .await?;
         self.store
             .create_operator(username.as_str().to_owned(), username.key(), hash, now())
             .await
@@ -67,7 +70,7 @@ impl Directory {
             Some((op, hash)) => (Some(op), hash),
             None => (None, self.dummy_hash().await?),
         };
-        let verified = crypto::verify_password(password.to_owned(), hash).await?;
+        let verified = self.hasher.verify(password.to_owned(), hash).await?;
         match operator {
             Some(operator) if verified => {
                 self.store.login_name_cleared(&name).await?;

@@ -114,7 +114,10 @@ const BOUND_KIB: u64 = 32 * 1024;
 
 async fn export_holds_pages_not_the_tenant(backend: Backend) {
     let gw = TestGateway::start(backend).await;
-    let hash = rosetta_core::crypto::hash_password(PASSWORD.into(), 4)
+    let hash = gw
+        .directory
+        .hasher()
+        .hash(PASSWORD.into(), 4)
         .await
         .unwrap();
     let (small, _) = gw.tenant("Small").await;
@@ -157,7 +160,10 @@ async fn sqlite_into_postgres() {
     let to = TestGateway::start(Backend::Postgres).await;
     let (source, _) = from.tenant("On SQLite").await;
     from.user(source, "ada", "ada@example.com", PASSWORD).await;
-    let hash = rosetta_core::crypto::hash_password(PASSWORD.into(), 4)
+    let hash = from
+        .directory
+        .hasher()
+        .hash(PASSWORD.into(), 4)
         .await
         .unwrap();
     load(&from, source, 1_500, &hash).await;
