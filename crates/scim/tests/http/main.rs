@@ -7,6 +7,7 @@ mod discovery;
 mod errors;
 mod groups;
 mod list;
+mod names;
 mod patch;
 mod projection;
 mod provisioning;
