@@ -12,4 +12,5 @@ mod patch;
 mod projection;
 mod provisioning;
 mod support;
+mod user_groups;
 mod users;
