@@ -15,6 +15,7 @@ mod outbox_fairness;
 mod process;
 mod raw;
 mod replicas;
+mod scim_usage;
 mod unmatched;
 mod usage;
 
