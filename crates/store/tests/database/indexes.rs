@@ -122,11 +122,12 @@ async fn equality_filters_use_indexes(backend: Backend) {
                 CreateGroupRequest {
                     display_name: format!("Group {g}"),
                     external_id: Some(format!("GEXT-{g}")),
-                    members: if g < 100 {
-                        vec![loaded[g].1]
-                    } else {
-                        Vec::new()
-                    },
+                    // The first hundred with a member each.
+                    members: loaded
+                        .get(g)
+                        .filter(|_| g < 100)
+                        .map(|(_, u)| vec![*u])
+                        .unwrap_or_default(),
                 },
             )
             .await
