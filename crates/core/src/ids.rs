@@ -169,6 +169,24 @@ impl Names {
             last: last.to_owned(),
         })
     }
+
+    /// Full, first and last were all written: each kept as written (an empty full name is
+    /// the parts joined, as `from_parts`).
+    pub fn from_whole(full: &str, first: &str, last: &str) -> Result<Self, CoreError> {
+        let Self {
+            full: joined,
+            first,
+            last,
+        } = Self::from_parts(first, last)?;
+        let full = match full.trim() {
+            "" => joined,
+            written => {
+                check_name_len(Field::FullName, written)?;
+                written.to_owned()
+            }
+        };
+        Ok(Self { full, first, last })
+    }
 }
 
 /// Names are one line of the text rule, at most 254 characters each.
@@ -206,5 +224,21 @@ mod tests {
         let n = Names::from_parts("Jo", "Bloggs").unwrap();
         assert_eq!(n.full, "Jo Bloggs");
         assert!(Names::from_full("  ").is_err());
+    }
+
+    #[test]
+    fn names_written_whole_are_kept() {
+        let n = Names::from_whole(" Ms. Barbara J Jensen, III ", "Barbara", "Jensen").unwrap();
+        assert_eq!(
+            (n.full.as_str(), n.first.as_str(), n.last.as_str()),
+            ("Ms. Barbara J Jensen, III", "Barbara", "Jensen")
+        );
+        // No full name: the parts joined, as from_parts.
+        assert_eq!(
+            Names::from_whole("", "Jo", "Bloggs").unwrap().full,
+            "Jo Bloggs"
+        );
+        assert!(Names::from_whole("Jo", " ", "").is_err());
+        assert!(Names::from_whole(&"x".repeat(300), "Jo", "Bloggs").is_err());
     }
 }

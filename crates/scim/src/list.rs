@@ -152,7 +152,7 @@ async fn answer(
     projection: Projection,
 ) -> Result<ScimReply, ScimError> {
     let (users, total) = page(dir, actor, &q).await?;
-    let cx = context(req, pattern, dir, actor).await?;
+    let cx = context(req, pattern, dir, actor, &users).await?;
     let resources = users
         .iter()
         .map(|u| user_json(u, &cx).map(|v| projection.apply(&v)))
@@ -333,7 +333,7 @@ pub async fn search_all(
     let start = uq.start;
     let count = uq.count;
     let page = dir.query_users(&actor, &uq.core::<UserAttr>()?).await?;
-    let cx = context(&req, "/.search", &dir, &actor).await?;
+    let cx = context(&req, "/.search", &dir, &actor, &page.items).await?;
     let mut resources = page
         .items
         .iter()

@@ -8,6 +8,8 @@ use rosetta_core::{
     Actor, CreateUserRequest, Directory, Onboarding, Status, UpdateUserRequest, User, UserKey,
 };
 use rosetta_dialect::{Admin, Limits};
+use std::collections::HashMap;
+
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -37,17 +39,36 @@ pub fn user_uuid(raw: &str) -> Result<Uuid, ScimError> {
     Uuid::parse_str(raw).map_err(|_| ScimError::not_found("User"))
 }
 
-/// What the answer of `req` (matched by `pattern`) needs to show users.
-pub async fn context(
+/// What the answer of `req` (matched by `pattern`) needs to show `users`.
+pub async fn context<'a>(
     req: &HttpRequest,
     pattern: &str,
     dir: &Directory,
     actor: &Actor,
+    users: impl IntoIterator<Item = &'a User>,
 ) -> Result<Context, ScimError> {
+    let group_names = group_names(dir, actor, users).await?;
     Ok(Context {
         base: base_url(req, pattern),
         roles: dir.roles(actor.tenant).await?,
+        group_names,
     })
+}
+
+/// The names of every group `users` are members of, in one read for them all (a page of
+/// users does not read per user); none read when they are members of none.
+pub async fn group_names<'a>(
+    dir: &Directory,
+    actor: &Actor,
+    users: impl IntoIterator<Item = &'a User>,
+) -> Result<HashMap<Uuid, String>, ScimError> {
+    let mut wanted: Vec<Uuid> = users
+        .into_iter()
+        .flat_map(|u| u.groups.iter().copied())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    Ok(dir.group_names(actor, &wanted).await?)
 }
 
 /// A user as the JSON of an answer.
@@ -77,7 +98,7 @@ pub async fn get_user(
     if not_modified(&req, &tag) {
         return Ok(ScimReply::not_modified(tag));
     }
-    let cx = context(&req, USER, &dir, &actor).await?;
+    let cx = context(&req, USER, &dir, &actor, [&user]).await?;
     let body = projected(&req, &USER_TYPE, &user_json(&user, &cx)?)?;
     Ok(ScimReply::resource(body, tag))
 }
@@ -115,7 +136,7 @@ pub async fn create_user(
             },
         )
         .await?;
-    let cx = context(&req, USERS, &dir, &actor).await?;
+    let cx = context(&req, USERS, &dir, &actor, [&user]).await?;
     let body = projected(&req, &USER_TYPE, &user_json(&user, &cx)?)?;
     let location = format!("{}/Users/{}", cx.base, user.uuid);
     Ok(ScimReply::created(body, etag(user.version), location))
@@ -131,7 +152,8 @@ pub async fn replace_user(
 ) -> Answer {
     let current = find(&dir, &actor, &id).await?;
     check_if_match(&req, &etag(current.version))?;
-    let cx = context(&req, USER, &dir, &actor).await?;
+    // A PUT leaves the memberships as they are: the groups shown after are the ones before.
+    let cx = context(&req, USER, &dir, &actor, [&current]).await?;
     let body = written(
         read_object(&req, payload, &limits).await?,
         Some(&user_json(&current, &cx)?),
@@ -165,13 +187,15 @@ pub async fn patch_user(
 ) -> Answer {
     let body = Value::Object(read_object(&req, payload, &limits).await?);
     let op = PatchOp::from_json(&body)?;
-    let cx = context(&req, USER, &dir, &actor).await?;
+    let mut cx = context(&req, USER, &dir, &actor, []).await?;
     let pinned = has_if_match(&req);
     let mut attempts = 0;
     let user = loop {
         attempts += 1;
         let current = find(&dir, &actor, &id).await?;
         check_if_match(&req, &etag(current.version))?;
+        // A PATCH leaves the memberships as they are (`groups` is readOnly).
+        cx.group_names = group_names(&dir, &actor, [&current]).await?;
         let mut resource = user_json(&current, &cx)?;
         let outcome = apply_patch(&USER_TYPE, &mut resource, &op)?;
         // A pending user reads as `active: false`: a written `false` is a change (to

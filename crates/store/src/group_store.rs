@@ -1,5 +1,7 @@
 //! [`GroupStore`] over Diesel: groups one at a time, with their members and audit rows.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use diesel::prelude::*;
 use rosetta_core::{
@@ -17,6 +19,9 @@ use crate::rows::groups::{
     remove_members, GroupValues,
 };
 use crate::schema::{group_audit, groups, users};
+
+/// Group uuids read by one statement of `group_names`.
+const NAMES_CHUNK: usize = 500;
 
 #[async_trait]
 impl GroupStore for DieselStore {
@@ -98,6 +103,35 @@ impl GroupStore for DieselStore {
                     .first(conn)
                     .optional()?;
                 id.map(|id| group_refs(conn, id)).transpose()
+            })
+            .await?)
+    }
+
+    async fn group_names(
+        &self,
+        tenant: TenantId,
+        wanted: &[Uuid],
+    ) -> CoreResult<HashMap<Uuid, String>> {
+        let wanted: Vec<String> = wanted.iter().map(Uuid::to_string).collect();
+        Ok(self
+            .db
+            .run(move |conn| {
+                let mut out = HashMap::new();
+                // Chunked: a page of users may name many groups, and SQLite binds at most
+                // 32766 values in one statement.
+                for chunk in wanted.chunks(NAMES_CHUNK) {
+                    let rows: Vec<(String, String)> = groups::table
+                        .filter(groups::tenant_id.eq(tenant.0))
+                        .filter(groups::uuid.eq_any(chunk))
+                        .select((groups::uuid, groups::display_name))
+                        .load(conn)?;
+                    for (uuid, name) in rows {
+                        let uuid = Uuid::parse_str(&uuid)
+                            .map_err(|e| StoreError::Corrupt(format!("group uuid: {e}")))?;
+                        out.insert(uuid, name);
+                    }
+                }
+                Ok(out)
             })
             .await?)
     }

@@ -7,6 +7,7 @@ mod credential_store;
 pub mod db;
 mod diesel_store;
 pub mod error;
+pub mod explain;
 mod group_store;
 mod health;
 mod login_store;

@@ -1,7 +1,6 @@
 //! [`QueryStore`] over Diesel: a query's count and page, two statements on one connection.
 
 use async_trait::async_trait;
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use rosetta_core::{
     Condition, CoreResult, Group, GroupAttr, Members, Query, QueryPage, QueryStore, TenantId, User,
@@ -9,7 +8,7 @@ use rosetta_core::{
 };
 
 use crate::diesel_store::DieselStore;
-use crate::query;
+use crate::query::pages;
 use crate::rows::groups::{into_groups, GroupRow};
 use crate::rows::users::{into_users, UserRow};
 
@@ -34,17 +33,12 @@ impl QueryStore for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
-                let total: i64 = query::users::filtered(tenant.0, filter.as_ref())?
-                    .select(count_star())
-                    .get_result(conn)?;
+                let total: i64 = pages::user_count(tenant.0, filter.as_ref())?.get_result(conn)?;
                 let mut items = Vec::new();
                 if limit > 0 && offset < total {
-                    let q = query::users::filtered(tenant.0, filter.as_ref())?;
-                    let rows: Vec<UserRow> = query::users::sorted(q, sort.as_ref())
-                        .select(UserRow::as_select())
-                        .offset(offset)
-                        .limit(limit)
-                        .load(conn)?;
+                    let rows: Vec<UserRow> =
+                        pages::user_page(tenant.0, filter.as_ref(), sort.as_ref(), offset, limit)?
+                            .load(conn)?;
                     items = into_users(conn, rows)?;
                 }
                 Ok(QueryPage {
@@ -68,17 +62,12 @@ impl QueryStore for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
-                let total: i64 = query::groups::filtered(tenant.0, filter.as_ref())?
-                    .select(count_star())
-                    .get_result(conn)?;
+                let total: i64 = pages::group_count(tenant.0, filter.as_ref())?.get_result(conn)?;
                 let mut items = Vec::new();
                 if limit > 0 && offset < total {
-                    let q = query::groups::filtered(tenant.0, filter.as_ref())?;
-                    let rows: Vec<GroupRow> = query::groups::sorted(q, sort.as_ref())
-                        .select(GroupRow::as_select())
-                        .offset(offset)
-                        .limit(limit)
-                        .load(conn)?;
+                    let rows: Vec<GroupRow> =
+                        pages::group_page(tenant.0, filter.as_ref(), sort.as_ref(), offset, limit)?
+                            .load(conn)?;
                     items = into_groups(conn, rows, members)?;
                 }
                 Ok(QueryPage {

@@ -1,6 +1,8 @@
 //! Groups: created, read, replaced, changed and deleted by an administrator of the tenant,
 //! each write one store transaction with its audit row.
 
+use std::collections::HashMap;
+
 use uuid::Uuid;
 
 use super::actor::Actor;
@@ -178,6 +180,19 @@ impl Directory {
             .groups_of_user(actor.tenant, user)
             .await?
             .ok_or(CoreError::NotFound)
+    }
+
+    /// The display names of the groups of the actor's tenant among `groups` (another
+    /// tenant's, or a group deleted meanwhile, is left out); one read for them all.
+    pub async fn group_names(
+        &self,
+        actor: &Actor,
+        groups: &[Uuid],
+    ) -> CoreResult<HashMap<Uuid, String>> {
+        if groups.is_empty() {
+            return Ok(HashMap::new());
+        }
+        self.store.group_names(actor.tenant, groups).await
     }
 
     /// Every audit row about one group of the actor's tenant, oldest first.

@@ -15,7 +15,18 @@ const REDACTED: &str = "<redacted>";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameInput {
     Full(String),
-    Parts { first: String, last: String },
+    Parts {
+        first: String,
+        last: String,
+    },
+    /// All three written together (SCIM's `name.formatted` beside `givenName` and
+    /// `familyName`): each kept as written, since a formatted name may carry titles and middle
+    /// names the parts do not (RFC 7643 section 4.1.1).
+    Whole {
+        full: String,
+        first: String,
+        last: String,
+    },
 }
 
 impl NameInput {
@@ -23,6 +34,7 @@ impl NameInput {
         match self {
             Self::Full(full) => Names::from_full(full),
             Self::Parts { first, last } => Names::from_parts(first, last),
+            Self::Whole { full, first, last } => Names::from_whole(full, first, last),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! reads by uuid. Every write checks, inside its transaction, that each member is a user of
 //! the group's tenant.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use uuid::Uuid;
 
@@ -65,6 +67,13 @@ pub trait GroupStore: Send + Sync {
         tenant: TenantId,
         user: Uuid,
     ) -> CoreResult<Option<Vec<GroupRef>>>;
+    /// The display names of those of `groups` that are groups of the tenant, in one read (a
+    /// page of users shows its groups' names without a read per user).
+    async fn group_names(
+        &self,
+        tenant: TenantId,
+        groups: &[Uuid],
+    ) -> CoreResult<HashMap<Uuid, String>>;
     /// Every audit row about one group of the tenant, oldest first.
     async fn group_audits(&self, tenant: TenantId, uuid: Uuid)
         -> CoreResult<Vec<GroupAuditRecord>>;

@@ -159,7 +159,8 @@ fn with_scim_fields(
 }
 
 /// POST /Users. `userName` is required (RFC 7643 section 4.1.1); the name is the given and
-/// family names when either is written, else `name.formatted`, else `displayName`, else the
+/// family names when either is written (with `name.formatted` kept as written beside them when
+/// it is), else `name.formatted`, else `displayName`, else the
 /// userName; the email is the primary (or `work`) one, else the userName when it is an
 /// address.
 pub fn new_user(body: UserIn) -> Result<NewUser, ScimError> {
@@ -183,9 +184,12 @@ pub fn new_user(body: UserIn) -> Result<NewUser, ScimError> {
         some(user_name).ok_or_else(|| ScimError::invalid_value("userName is required."))?;
     let (given, family) = (some(given), some(family));
     let name = if given.is_some() || family.is_some() {
-        NameInput::Parts {
-            first: given.unwrap_or_default(),
-            last: family.unwrap_or_default(),
+        let (first, last) = (given.unwrap_or_default(), family.unwrap_or_default());
+        match some(formatted) {
+            // Written together, each is kept: a formatted name may hold titles and middle
+            // names the parts do not (RFC 7643 section 4.1.1).
+            Some(full) => NameInput::Whole { full, first, last },
+            None => NameInput::Parts { first, last },
         }
     } else {
         NameInput::Full(
@@ -265,10 +269,21 @@ pub fn replace(body: UserIn, current: &User) -> Result<UserPatch, ScimError> {
         family.unwrap_or_else(|| names.last.clone()),
     );
     let name = if given.trim() != names.first || family.trim() != names.last {
-        Some(NameInput::Parts {
-            first: given,
-            last: family,
-        })
+        // A formatted name that changed with the parts is kept as written; one left as it was
+        // is derived again from the new parts.
+        Some(
+            match some(formatted).filter(|full| full.trim() != names.full) {
+                Some(full) => NameInput::Whole {
+                    full,
+                    first: given,
+                    last: family,
+                },
+                None => NameInput::Parts {
+                    first: given,
+                    last: family,
+                },
+            },
+        )
     } else {
         [some(formatted), some(display_name)]
             .into_iter()

@@ -1,7 +1,10 @@
 //! The core's user as a SCIM User.
 
+use std::collections::HashMap;
+
 use chrono::SecondsFormat;
 use rosetta_core::{Names, Profile, Role, Status, Timestamp, User};
+use uuid::Uuid;
 
 use crate::schema::urn;
 use crate::wire::{
@@ -9,10 +12,13 @@ use crate::wire::{
 };
 
 /// What an answer needs beside the user: where the dialect is mounted, as an absolute URL
-/// (`https://host/scim/v2`), and the tenant's role catalogue (for `roles.display`).
+/// (`https://host/scim/v2`), the tenant's role catalogue (for `roles.display`) and the names of
+/// the users' groups (for `groups.display`).
 pub struct Context {
     pub base: String,
     pub roles: Vec<Role>,
+    /// The display names of the groups the users shown are members of (read once for all).
+    pub group_names: HashMap<Uuid, String>,
 }
 
 /// `meta.version` and the `ETag` header: weak, since two writes can leave equal bytes.
@@ -115,7 +121,7 @@ pub fn user_out(user: &User, cx: &Context) -> UserOut {
             .iter()
             .map(|g| RefOut {
                 value: g.to_string(),
-                display: None,
+                display: cx.group_names.get(g).cloned(),
                 reference: format!("{base}/Groups/{g}"),
                 kind: None,
             })

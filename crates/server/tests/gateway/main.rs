@@ -21,6 +21,7 @@ mod replicas;
 mod transfer;
 mod transfer_keaz;
 mod transfer_scale;
+mod scim_usage;
 mod unmatched;
 mod usage;
 

@@ -7,6 +7,7 @@
 //! alike on both backends (LIKE folds ASCII case on SQLite and not on PostgreSQL).
 
 pub(crate) mod groups;
+pub(crate) mod pages;
 pub(crate) mod text;
 pub(crate) mod users;
 

@@ -6,5 +6,6 @@
 mod bulk;
 mod directory;
 mod groups;
+mod indexes;
 mod queries;
 mod upgrade;

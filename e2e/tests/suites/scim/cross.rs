@@ -226,6 +226,14 @@ async fn scim_writes(backend: Backend) {
         .map(|x| x["value"].as_str().unwrap())
         .collect();
     in_groups.sort();
+    // The group v2 made shows its name (the GUID's text) beside its id.
+    let fresh_ref = u["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["value"] == fresh_guid)
+        .unwrap();
+    assert_eq!(fresh_ref["display"], fresh_guid, "{u}");
     let mut want = vec![gid.as_str(), fresh_guid];
     want.sort();
     assert_eq!(in_groups, want, "{u}");
