@@ -20,6 +20,8 @@ impl Resources {
             cx: Context {
                 base: base.trim_end_matches('/').to_owned(),
                 roles,
+                // An export names no groups (they are not moved): members' `display` stays out.
+                group_names: Default::default(),
             },
         }
     }
