@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use rosetta_core::{Names, Profile, SecretChange, Timestamp, UserRecord};
 
+use super::users::UserRow;
 use super::{millis, rows_per_statement, to_json};
 use crate::db::{on_backend, DbConn};
 use crate::error::StoreError;
@@ -177,27 +178,24 @@ impl NewUserRow {
     }
 }
 
-/// What the multi-row insert returns of each new user: id, uuid, tenant, email.
-pub(crate) type Inserted = (i64, String, i64, String);
-
 /// Inserts user rows in multi-row statements, on a connection the caller has put in a
 /// transaction. The one way users are inserted in numbers: the loader (`bulk`) and the CSV
-/// import (`Store::insert_users`) both come through it. Returns in statement order; RETURNING
-/// promises no order within a statement, so match by uuid or sort by id.
+/// import (`Store::insert_users`) both come through it. Each statement returns its rows as
+/// stored (`RETURNING`), so nobody reads the new users back inside the transaction. Returns in
+/// statement order; RETURNING promises no order within a statement, so match by uuid or sort
+/// by id.
 pub(crate) fn insert_user_rows(
     conn: &mut DbConn,
     rows: &[NewUserRow],
-) -> Result<Vec<Inserted>, StoreError> {
-    let mut inserted: Vec<Inserted> = Vec::with_capacity(rows.len());
-    let returning = (users::id, users::uuid, users::tenant_id, users::email);
+) -> Result<Vec<UserRow>, StoreError> {
+    let mut inserted: Vec<UserRow> = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(rows_per_statement(USER_COLUMNS)) {
         // The same statement for each concrete connection: Diesel's batch insert is written
         // per backend (SQLite's needs the no-DEFAULT form above).
-        let mut got: Vec<Inserted> =
-            on_backend!(&mut *conn, |c| diesel::insert_into(users::table)
-                .values(chunk)
-                .returning(returning)
-                .get_results(c))?;
+        let mut got: Vec<UserRow> = on_backend!(&mut *conn, |c| diesel::insert_into(users::table)
+            .values(chunk)
+            .returning(UserRow::as_returning())
+            .get_results(c))?;
         inserted.append(&mut got);
     }
     Ok(inserted)
