@@ -11,6 +11,7 @@ mod activation;
 mod assets;
 mod bookings;
 mod import;
+mod import_stall;
 mod login;
 mod perms;
 mod users;
