@@ -13,6 +13,9 @@ use crate::ids::UserId;
 use crate::model::{AuditAction, Tenant, User};
 use crate::store::NewUserWrite;
 
+/// Users of a batch built between two yields to the other tasks of the async worker.
+const YIELD_EVERY: usize = 64;
+
 impl Directory {
     pub async fn create_user(&self, actor: &Actor, request: CreateUserRequest) -> CoreResult<User> {
         let CreateUserRequest {
@@ -52,6 +55,12 @@ impl Directory {
             .map_err(|e| (None, e))?;
         let mut writes = Vec::with_capacity(users.len());
         for (i, user) in users.into_iter().enumerate() {
+            // Building a write (parse, seal, maybe hash) rarely waits, so 100,000 of them would
+            // hold this async worker for seconds and stall every request queued on it (issue
+            // 17): let them run every so often.
+            if i % YIELD_EVERY == YIELD_EVERY - 1 {
+                tokio::task::yield_now().await;
+            }
             let at = |e| (Some(i), e);
             let parsed = self.parse_new(actor, user).map_err(at)?;
             check_role(&roles, parsed.record.role_number).map_err(at)?;

@@ -74,10 +74,7 @@ async fn other_tenants_write_during_a_big_import(backend: Backend) {
     assert!(made.iter().all(|e| b_users.contains(e)));
     assert!(b_users.iter().all(|e| !e.ends_with("@acme.test")));
     let a_users = listed(&get(&app, "/users", &a.reader).await);
-    let imported_here = a_users
-        .iter()
-        .filter(|e| e.starts_with("imported"))
-        .count();
+    let imported_here = a_users.iter().filter(|e| e.starts_with("imported")).count();
     assert_eq!(imported_here, ROWS);
 }
 
