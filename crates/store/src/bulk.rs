@@ -84,10 +84,7 @@ fn insert_users(
         })
         .collect();
     let mut inserted: Vec<(i64, String)> = write_transaction(conn, |c| {
-        let inserted: Vec<(i64, String)> = insert_user_rows(c, &prepared.rows)?
-            .into_iter()
-            .map(|r| (r.id, r.uuid))
-            .collect();
+        let inserted = insert_user_rows(c, &prepared.rows)?;
         // Matched back by uuid: RETURNING promises no order.
         let ids: HashMap<&str, i64> = inserted.iter().map(|(id, u)| (u.as_str(), *id)).collect();
         for ((uuid, ..), row) in prepared.audited.iter().zip(audits.iter_mut()) {

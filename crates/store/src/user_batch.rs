@@ -5,8 +5,8 @@
 //! keys) for up to 3.6 s, stalling every other write (issue 17, defect 4): the rows were
 //! encoded, and the new users read back and decoded, inside the transaction. The core parses,
 //! validates, hashes and seals before it calls the store; here every row is encoded before
-//! `BEGIN`, the transaction learns only the ids (`RETURNING` the stored rows), and the users
-//! are decoded after `COMMIT`.
+//! `BEGIN`, the transaction learns only the ids (`RETURNING id, uuid`), and the users are
+//! built after `COMMIT` from the rows they were inserted as.
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,7 +20,6 @@ use crate::rows::groups::set_user_groups;
 use crate::rows::outbox::{insert_emails, OutboxValues};
 use crate::rows::tickets::{insert_tickets, TicketValues};
 use crate::rows::user_values::{insert_user_rows, NewUserRow};
-use crate::rows::users::UserRow;
 
 /// What is written beside one new user, kept apart from its row so that the rows make one
 /// slice for the multi-row insert.
@@ -78,13 +77,16 @@ pub(crate) fn insert_batch(
         .iter()
         .flat_map(|b| b.emails.iter().map(|e| OutboxValues::new(e, now)))
         .collect();
-    let stored = write_transaction(conn, |c| {
-        let stored = insert_user_rows(c, &rows)?;
+    let ids = write_transaction(conn, |c| {
         // Matched back by uuid: RETURNING promises no order.
-        let ids: HashMap<&str, i64> = stored.iter().map(|r| (r.uuid.as_str(), r.id)).collect();
+        let returned: HashMap<String, i64> = insert_user_rows(c, &rows)?
+            .into_iter()
+            .map(|(id, uuid)| (uuid, id))
+            .collect();
+        let mut ids = Vec::with_capacity(beside.len());
         let mut tickets = Vec::new();
         for (b, audit) in beside.iter().zip(audits.iter_mut()) {
-            let id = *ids.get(b.uuid.as_str()).ok_or_else(|| {
+            let id = *returned.get(&b.uuid).ok_or_else(|| {
                 StoreError::Corrupt(format!("no id returned for user {}", b.uuid))
             })?;
             if !b.groups.is_empty() {
@@ -94,22 +96,19 @@ pub(crate) fn insert_batch(
             if let Some(t) = &b.ticket {
                 tickets.push(TicketValues::new(b.tenant, id, t, now));
             }
+            ids.push(id);
         }
         insert_audits(c, &audits)?;
         insert_tickets(c, &tickets)?;
         insert_emails(c, &outbox)?;
-        Ok(stored)
+        Ok(ids)
     })?;
-    let mut by_uuid: HashMap<String, UserRow> =
-        stored.into_iter().map(|r| (r.uuid.clone(), r)).collect();
-    beside
-        .into_iter()
-        .map(|b| {
-            let row = by_uuid
-                .remove(&b.uuid)
-                .ok_or_else(|| StoreError::Corrupt(format!("no row returned for {}", b.uuid)))?;
-            row.into_user(memberships(b.groups))
-        })
+    drop((audits, outbox));
+    // After COMMIT: each user from the row it was inserted as and the id it got.
+    rows.into_iter()
+        .zip(ids)
+        .zip(beside)
+        .map(|((row, id), b)| row.into_stored(id).into_user(memberships(b.groups)))
         .collect()
 }
 

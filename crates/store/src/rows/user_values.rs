@@ -176,26 +176,110 @@ impl NewUserRow {
             .returning(users::id)
             .get_result(conn)?)
     }
+
+    /// The row as the database now holds it, once its insert gave it `id`: what a read-back
+    /// would give, built without one (a new row's other columns take their defaults).
+    pub(crate) fn into_stored(self, id: i64) -> UserRow {
+        let Self {
+            values,
+            password_hash,
+            memorable_word_enc,
+            created_at,
+            version,
+        } = self;
+        let UserValues {
+            uuid,
+            tenant_id,
+            username,
+            username_key: _,
+            email,
+            email_key: _,
+            full_name,
+            first_name,
+            last_name,
+            name_key: _,
+            full_name_key: _,
+            status,
+            role_number,
+            perms,
+            website_role,
+            default_account_id,
+            external_id,
+            employee_id,
+            contact_number,
+            license_number,
+            license_expiry_month,
+            license_expiry_year,
+            license_type,
+            license_country,
+            cost_centre_id,
+            activated_via_company_id,
+            license_types,
+            branch_ids,
+            folder_ids,
+            devices,
+            password_expired,
+            updated_at,
+        } = values;
+        UserRow {
+            id,
+            uuid,
+            tenant_id,
+            username,
+            email,
+            full_name,
+            first_name,
+            last_name,
+            status,
+            role_number,
+            perms,
+            website_role,
+            default_account_id,
+            external_id,
+            employee_id,
+            contact_number,
+            license_number,
+            license_expiry_month,
+            license_expiry_year,
+            license_type,
+            license_country,
+            cost_centre_id,
+            activated_via_company_id,
+            license_types,
+            branch_ids,
+            folder_ids,
+            devices,
+            password_hash,
+            memorable_word_enc,
+            password_expired,
+            failed_logins: 0,
+            locked_until: None,
+            last_login_at: None,
+            created_at,
+            updated_at,
+            version,
+        }
+    }
 }
 
 /// Inserts user rows in multi-row statements, on a connection the caller has put in a
 /// transaction. The one way users are inserted in numbers: the loader (`bulk`) and the CSV
-/// import (`Store::insert_users`) both come through it. Each statement returns its rows as
-/// stored (`RETURNING`), so nobody reads the new users back inside the transaction. Returns in
-/// statement order; RETURNING promises no order within a statement, so match by uuid or sort
-/// by id.
+/// import (`Store::insert_users`) both come through it. Returns each row's id and uuid, and
+/// nothing else: whatever is decoded here is decoded under the write lock. In statement order;
+/// RETURNING promises no order within a statement, so match by uuid or sort by id.
 pub(crate) fn insert_user_rows(
     conn: &mut DbConn,
     rows: &[NewUserRow],
-) -> Result<Vec<UserRow>, StoreError> {
-    let mut inserted: Vec<UserRow> = Vec::with_capacity(rows.len());
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut inserted: Vec<(i64, String)> = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(rows_per_statement(USER_COLUMNS)) {
         // The same statement for each concrete connection: Diesel's batch insert is written
         // per backend (SQLite's needs the no-DEFAULT form above).
-        let mut got: Vec<UserRow> = on_backend!(&mut *conn, |c| diesel::insert_into(users::table)
-            .values(chunk)
-            .returning(UserRow::as_returning())
-            .get_results(c))?;
+        let mut got: Vec<(i64, String)> =
+            on_backend!(&mut *conn, |c| diesel::insert_into(users::table)
+                .values(chunk)
+                .returning((users::id, users::uuid))
+                .get_results(c))?;
         inserted.append(&mut got);
     }
     Ok(inserted)
