@@ -123,7 +123,7 @@ pub const QUEUE_EVENTS: usize = 8192;
 /// The process's one queue to stderr, started by the first event.
 static QUEUE: OnceLock<Queue> = OnceLock::new();
 
-enum Message {
+enum Queued {
     Event(Vec<u8>),
     /// Answered once every message before it is written.
     Flush(SyncSender<()>),
@@ -131,7 +131,7 @@ enum Message {
 
 /// A bounded queue of events and the thread that writes them to its sink.
 struct Queue {
-    tx: SyncSender<Message>,
+    tx: SyncSender<Queued>,
     dropped: &'static AtomicU64,
 }
 
@@ -143,19 +143,19 @@ impl Queue {
         capacity: usize,
         dropped: &'static AtomicU64,
     ) -> io::Result<Self> {
-        let (tx, rx) = mpsc::sync_channel::<Message>(capacity);
+        let (tx, rx) = mpsc::sync_channel::<Queued>(capacity);
         let mut sink = sink;
         std::thread::Builder::new()
             .name("rosetta-log".into())
             .spawn(move || {
                 for message in rx {
                     match message {
-                        Message::Event(line) => {
+                        Queued::Event(line) => {
                             if sink.write_all(&line).and_then(|()| sink.flush()).is_err() {
                                 dropped.fetch_add(1, Ordering::Relaxed);
                             }
                         }
-                        Message::Flush(done) => {
+                        Queued::Flush(done) => {
                             let _ = done.send(());
                         }
                     }
@@ -167,7 +167,7 @@ impl Queue {
     /// Queues one event, or drops and counts it; never waits.
     fn push(&self, event: Vec<u8>) {
         // Full (the sink is not keeping up) or disconnected (its thread is gone): dropped.
-        if self.tx.try_send(Message::Event(event)).is_err() {
+        if self.tx.try_send(Queued::Event(event)).is_err() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -176,7 +176,7 @@ impl Queue {
     /// full queue means the sink is not keeping up, so it does not wait at all.
     fn flush(&self, wait: Duration) -> bool {
         let (done, written) = mpsc::sync_channel(1);
-        self.tx.try_send(Message::Flush(done)).is_ok() && written.recv_timeout(wait).is_ok()
+        self.tx.try_send(Queued::Flush(done)).is_ok() && written.recv_timeout(wait).is_ok()
     }
 }
 
