@@ -177,7 +177,13 @@ pub async fn import_users(
     while let Some(page) = existing.next_page().await {
         taken.extend(page?.iter().flat_map(|u| [u.email.key(), u.username.key()]));
     }
-    let parsed = parse(&bytes, actor.tenant, |k| taken.contains(k)).map_err(KeazError::bad_rows)?;
+    // On the blocking pool: 100,000 rows take long enough to stall every other request on
+    // this worker (issue 17).
+    let tenant = actor.tenant;
+    let parsed = actix_web::web::block(move || parse(&bytes, tenant, |k| taken.contains(k)))
+        .await
+        .map_err(|_| KeazError::internal("the CSV parse did not finish"))?
+        .map_err(KeazError::bad_rows)?;
     let rows = parsed.rows;
     let request = CreateUsersRequest {
         users: parsed.users,

@@ -20,4 +20,6 @@ fn main() {
         rosetta_server::logging::last_words(&format!("rosetta: {message}"));
         std::process::exit(1);
     }
+    // The last lines of a serve (its shutdown) are still on the log queue.
+    rosetta_server::logging::flush();
 }

@@ -6,10 +6,12 @@
 //! the caller vouches for what the core would otherwise check (role numbers, perm names), and
 //! brings its secrets already computed, so that one bcrypt hash can serve many users.
 
+use std::collections::HashMap;
+
 use rosetta_core::{CoreResult, SecretChange, Timestamp, UserId, UserRecord};
 use uuid::Uuid;
 
-use crate::db::{on_backend, DbConn};
+use crate::db::{on_backend, write_transaction, DbConn};
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
 use crate::rows::audit::{insert_audits, AuditValues};
@@ -33,11 +35,34 @@ pub struct BulkAudit {
 /// 256 MiB of page cache (negative: KiB) for a connection that bulk-loads into SQLite.
 const SQLITE_BULK_CACHE: &str = "PRAGMA cache_size = -262144";
 
-/// Inserts `users` and their audit rows on `conn`, which the caller has put in a transaction.
+/// Each user's row, encoded, and its audit row (all but the id), in the order given: built
+/// before the write transaction, so that the lock is held only for the INSERTs (issue 17,
+/// defect 4).
+struct Prepared {
+    rows: Vec<NewUserRow>,
+    /// Uuid, tenant and email of each row, for its audit row.
+    audited: Vec<(String, i64, String)>,
+}
+
+fn prepare(users: Vec<BulkUser>, now: Timestamp) -> Result<Prepared, StoreError> {
+    let mut rows = Vec::with_capacity(users.len());
+    let mut audited = Vec::with_capacity(users.len());
+    for BulkUser { record, secrets } in users {
+        audited.push((
+            record.uuid.to_string(),
+            record.tenant_id.0,
+            record.email.as_str().to_owned(),
+        ));
+        rows.push(NewUserRow::new(record, secrets, now)?);
+    }
+    Ok(Prepared { rows, audited })
+}
+
+/// Inserts the prepared users and their audit rows on `conn`, in one transaction of its own.
 /// Returns each new user's id and uuid, by ascending id.
 fn insert_users(
     conn: &mut DbConn,
-    users: Vec<BulkUser>,
+    prepared: &Prepared,
     audit: &BulkAudit,
     now: Timestamp,
 ) -> Result<Vec<(UserId, Uuid)>, StoreError> {
@@ -50,30 +75,31 @@ fn insert_users(
         sqlite | c | c.batch_execute(SQLITE_BULK_CACHE)?,
         postgres | _c | (),
     );
-    let rows = users
-        .into_iter()
-        .map(|BulkUser { record, secrets }| NewUserRow::new(record, secrets, now))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut inserted = insert_user_rows(conn, &rows)?;
-    inserted.sort_unstable_by_key(|(id, ..)| *id);
     let at = millis(now);
-    let audits: Vec<AuditValues<'_>> = inserted
+    let mut audits: Vec<AuditValues<'_>> = prepared
+        .audited
         .iter()
-        .map(|(id, uuid, tenant_id, email)| {
-            AuditValues::created(
-                *tenant_id,
-                (&audit.actor, &audit.dialect),
-                *id,
-                uuid,
-                email,
-                at,
-            )
+        .map(|(uuid, tenant, email)| {
+            AuditValues::created(*tenant, (&audit.actor, &audit.dialect), 0, uuid, email, at)
         })
         .collect();
-    insert_audits(conn, &audits)?;
+    let mut inserted: Vec<(i64, String)> = write_transaction(conn, |c| {
+        let inserted = insert_user_rows(c, &prepared.rows)?;
+        // Matched back by uuid: RETURNING promises no order.
+        let ids: HashMap<&str, i64> = inserted.iter().map(|(id, u)| (u.as_str(), *id)).collect();
+        for ((uuid, ..), row) in prepared.audited.iter().zip(audits.iter_mut()) {
+            let id = ids
+                .get(uuid.as_str())
+                .ok_or_else(|| StoreError::Corrupt(format!("no id returned for user {uuid}")))?;
+            row.set_user_id(*id);
+        }
+        insert_audits(c, &audits)?;
+        Ok(inserted)
+    })?;
+    inserted.sort_unstable_by_key(|(id, _)| *id);
     inserted
         .into_iter()
-        .map(|(id, uuid, ..)| {
+        .map(|(id, uuid)| {
             Uuid::parse_str(&uuid)
                 .map(|u| (UserId(id), u))
                 .map_err(|e| StoreError::Corrupt(format!("uuid: {e}")))
@@ -96,7 +122,10 @@ impl DieselStore {
         }
         Ok(self
             .db()
-            .write(move |conn| insert_users(conn, users, &audit, now))
+            .run(move |conn| {
+                let prepared = prepare(users, now)?;
+                insert_users(conn, &prepared, &audit, now)
+            })
             .await?)
     }
 

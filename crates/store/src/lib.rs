@@ -22,6 +22,7 @@ mod session_store;
 mod tenant_store;
 mod ticket_store;
 mod usage_store;
+mod user_batch;
 mod user_list_store;
 mod user_store;
 

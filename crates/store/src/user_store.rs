@@ -1,7 +1,5 @@
 //! [`UserStore`] over Diesel: users one at a time, and the batch insert of the CSV import.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
@@ -13,14 +11,15 @@ use rosetta_core::{
 use crate::db::DbConn;
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
-use crate::rows::audit::{insert_audits, AuditValues};
+use crate::rows::audit::AuditValues;
 use crate::rows::groups::set_user_groups;
-use crate::rows::outbox::{insert_emails, OutboxValues};
-use crate::rows::tickets::{insert_tickets, TicketValues};
-use crate::rows::user_values::{insert_user_rows, NewUserRow, UserValues, USER_COLUMNS};
-use crate::rows::users::{into_users, load_user, user_by_id, UserRow};
-use crate::rows::{millis, rows_per_statement};
+use crate::rows::millis;
+use crate::rows::outbox::OutboxValues;
+use crate::rows::tickets::TicketValues;
+use crate::rows::user_values::{NewUserRow, UserValues};
+use crate::rows::users::{load_user, user_by_id, UserRow};
 use crate::schema::{sessions, tickets, users};
+use crate::user_batch::insert_batch;
 
 #[async_trait]
 impl UserStore for DieselStore {
@@ -38,7 +37,8 @@ impl UserStore for DieselStore {
     ) -> CoreResult<Vec<User>> {
         Ok(self
             .db
-            .write(move |conn| insert_batch(conn, users, now))
+            // `run`, not `write`: the batch opens its transaction once its rows are encoded.
+            .run(move |conn| insert_batch(conn, users, now))
             .await?)
     }
 
@@ -208,85 +208,6 @@ fn insert_one(conn: &mut DbConn, write: NewUserWrite, now: Timestamp) -> Result<
         OutboxValues::new(e, now).insert(conn)?;
     }
     user_by_id(conn, tenant, id)
-}
-
-/// [`UserStore::insert_users`] in a handful of statements per chunk of users (as many as one
-/// multi-row user INSERT takes) instead of five per user: a 10,000-row keaz CSV import is one
-/// transaction either way, but per-row round trips made it take tens of seconds.
-fn insert_batch(
-    conn: &mut DbConn,
-    writes: Vec<NewUserWrite>,
-    now: Timestamp,
-) -> Result<Vec<User>, StoreError> {
-    let mut out = Vec::with_capacity(writes.len());
-    let mut writes = writes.into_iter().peekable();
-    while writes.peek().is_some() {
-        let chunk: Vec<NewUserWrite> = writes
-            .by_ref()
-            .take(rows_per_statement(USER_COLUMNS))
-            .collect();
-        let mut rows = Vec::with_capacity(chunk.len());
-        let mut extras = Vec::with_capacity(chunk.len());
-        for write in chunk {
-            let NewUserWrite {
-                record,
-                secrets,
-                audit,
-                ticket,
-                emails,
-            } = write;
-            extras.push((
-                record.uuid.to_string(),
-                record.tenant_id,
-                audit,
-                ticket,
-                emails,
-                record.groups.clone().unwrap_or_default(),
-            ));
-            rows.push(NewUserRow::new(record, secrets, now)?);
-        }
-        // Matched back by uuid: RETURNING promises no order.
-        let ids: HashMap<String, i64> = insert_user_rows(conn, &rows)?
-            .into_iter()
-            .map(|(id, uuid, ..)| (uuid, id))
-            .collect();
-        let mut audits = Vec::with_capacity(extras.len());
-        let mut ticket_rows = Vec::new();
-        let mut outbox_rows = Vec::new();
-        let mut order = Vec::with_capacity(extras.len());
-        for (uuid, tenant, audit, ticket, emails, groups) in &extras {
-            let id = *ids
-                .get(uuid)
-                .ok_or_else(|| StoreError::Corrupt(format!("no id returned for user {uuid}")))?;
-            if !groups.is_empty() {
-                set_user_groups(conn, *tenant, id, groups, now)?;
-            }
-            order.push(id);
-            audits.push(AuditValues::new(audit, id));
-            if let Some(t) = ticket {
-                ticket_rows.push(TicketValues::new(*tenant, id, t, now));
-            }
-            outbox_rows.extend(emails.iter().map(|e| OutboxValues::new(e, now)));
-        }
-        insert_audits(conn, &audits)?;
-        insert_tickets(conn, &ticket_rows)?;
-        insert_emails(conn, &outbox_rows)?;
-        let loaded: Vec<UserRow> = users::table
-            .filter(users::id.eq_any(order.clone()))
-            .select(UserRow::as_select())
-            .load(conn)?;
-        let mut by_id: HashMap<i64, User> = into_users(conn, loaded)?
-            .into_iter()
-            .map(|u| (u.id.0, u))
-            .collect();
-        for id in order {
-            let user = by_id
-                .remove(&id)
-                .ok_or(StoreError::Core(CoreError::NotFound))?;
-            out.push(user);
-        }
-    }
-    Ok(out)
 }
 
 /// kashflow's GET by id on SQLite: the user and its live-session count as two static queries.

@@ -14,6 +14,9 @@ use crate::model::{AuditAction, Tenant, User};
 use crate::secrets::BcryptHash;
 use crate::store::NewUserWrite;
 
+/// Users of a batch built between two yields to the other tasks of the async worker.
+const YIELD_EVERY: usize = 64;
+
 impl Directory {
     pub async fn create_user(&self, actor: &Actor, request: CreateUserRequest) -> CoreResult<User> {
         let CreateUserRequest {
@@ -66,6 +69,12 @@ impl Directory {
             .map_err(|e| (None, e))?;
         let mut writes = Vec::with_capacity(users.len());
         for (i, (user, hash)) in users.into_iter().enumerate() {
+            // Building a write (parse, seal, maybe hash) rarely waits, so 100,000 of them would
+            // hold this async worker for seconds and stall every request queued on it (issue
+            // 17): let them run every so often.
+            if i % YIELD_EVERY == YIELD_EVERY - 1 {
+                tokio::task::yield_now().await;
+            }
             let at = |e| (Some(i), e);
             if hash.is_some() && user.password.is_some() {
                 // A programming error of the caller, not the file's: it is one or the other.

@@ -12,6 +12,7 @@ mod assets;
 mod bookings;
 mod hashing;
 mod import;
+mod import_stall;
 mod login;
 mod perms;
 mod users;

@@ -18,10 +18,10 @@ mod outbox_fairness;
 mod process;
 mod raw;
 mod replicas;
+mod scim_usage;
 mod transfer;
 mod transfer_keaz;
 mod transfer_scale;
-mod scim_usage;
 mod unmatched;
 mod usage;
 

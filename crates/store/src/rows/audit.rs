@@ -107,6 +107,12 @@ impl<'a> AuditValues<'a> {
         }
     }
 
+    /// The row about the user its insert just gave `user_id`: the row is built before the
+    /// write transaction, the id is all it learns inside.
+    pub(crate) fn set_user_id(&mut self, user_id: i64) {
+        self.user_id = user_id;
+    }
+
     pub(crate) fn insert(&self, conn: &mut DbConn) -> Result<(), StoreError> {
         diesel::insert_into(audit_log::table)
             .values(self)

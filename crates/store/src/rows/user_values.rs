@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use rosetta_core::{Names, Profile, SecretChange, Timestamp, UserRecord};
 
+use super::users::UserRow;
 use super::{millis, rows_per_statement, to_json};
 use crate::db::{on_backend, DbConn};
 use crate::error::StoreError;
@@ -175,28 +176,109 @@ impl NewUserRow {
             .returning(users::id)
             .get_result(conn)?)
     }
-}
 
-/// What the multi-row insert returns of each new user: id, uuid, tenant, email.
-pub(crate) type Inserted = (i64, String, i64, String);
+    /// The row as the database now holds it, once its insert gave it `id`: what a read-back
+    /// would give, built without one (a new row's other columns take their defaults).
+    pub(crate) fn into_stored(self, id: i64) -> UserRow {
+        let Self {
+            values,
+            password_hash,
+            memorable_word_enc,
+            created_at,
+            version,
+        } = self;
+        let UserValues {
+            uuid,
+            tenant_id,
+            username,
+            username_key: _,
+            email,
+            email_key: _,
+            full_name,
+            first_name,
+            last_name,
+            name_key: _,
+            full_name_key: _,
+            status,
+            role_number,
+            perms,
+            website_role,
+            default_account_id,
+            external_id,
+            employee_id,
+            contact_number,
+            license_number,
+            license_expiry_month,
+            license_expiry_year,
+            license_type,
+            license_country,
+            cost_centre_id,
+            activated_via_company_id,
+            license_types,
+            branch_ids,
+            folder_ids,
+            devices,
+            password_expired,
+            updated_at,
+        } = values;
+        UserRow {
+            id,
+            uuid,
+            tenant_id,
+            username,
+            email,
+            full_name,
+            first_name,
+            last_name,
+            status,
+            role_number,
+            perms,
+            website_role,
+            default_account_id,
+            external_id,
+            employee_id,
+            contact_number,
+            license_number,
+            license_expiry_month,
+            license_expiry_year,
+            license_type,
+            license_country,
+            cost_centre_id,
+            activated_via_company_id,
+            license_types,
+            branch_ids,
+            folder_ids,
+            devices,
+            password_hash,
+            memorable_word_enc,
+            password_expired,
+            failed_logins: 0,
+            locked_until: None,
+            last_login_at: None,
+            created_at,
+            updated_at,
+            version,
+        }
+    }
+}
 
 /// Inserts user rows in multi-row statements, on a connection the caller has put in a
 /// transaction. The one way users are inserted in numbers: the loader (`bulk`) and the CSV
-/// import (`Store::insert_users`) both come through it. Returns in statement order; RETURNING
-/// promises no order within a statement, so match by uuid or sort by id.
+/// import (`Store::insert_users`) both come through it. Returns each row's id and uuid, and
+/// nothing else: whatever is decoded here is decoded under the write lock. In statement order;
+/// RETURNING promises no order within a statement, so match by uuid or sort by id.
 pub(crate) fn insert_user_rows(
     conn: &mut DbConn,
     rows: &[NewUserRow],
-) -> Result<Vec<Inserted>, StoreError> {
-    let mut inserted: Vec<Inserted> = Vec::with_capacity(rows.len());
-    let returning = (users::id, users::uuid, users::tenant_id, users::email);
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut inserted: Vec<(i64, String)> = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(rows_per_statement(USER_COLUMNS)) {
         // The same statement for each concrete connection: Diesel's batch insert is written
         // per backend (SQLite's needs the no-DEFAULT form above).
-        let mut got: Vec<Inserted> =
+        let mut got: Vec<(i64, String)> =
             on_backend!(&mut *conn, |c| diesel::insert_into(users::table)
                 .values(chunk)
-                .returning(returning)
+                .returning((users::id, users::uuid))
                 .get_results(c))?;
         inserted.append(&mut got);
     }
