@@ -12,6 +12,7 @@ use crate::diesel_store::DieselStore;
 use crate::query;
 use crate::rows::groups::{into_groups, GroupRow};
 use crate::rows::users::{into_users, UserRow};
+use crate::search::Engine;
 
 fn bounds<A>(q: &Query<A>) -> (i64, i64) {
     (
@@ -34,12 +35,13 @@ impl QueryStore for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
-                let total: i64 = query::users::filtered(tenant.0, filter.as_ref())?
+                let e = Engine::of(conn);
+                let total: i64 = query::users::filtered(e, tenant.0, filter.as_ref())?
                     .select(count_star())
                     .get_result(conn)?;
                 let mut items = Vec::new();
                 if limit > 0 && offset < total {
-                    let q = query::users::filtered(tenant.0, filter.as_ref())?;
+                    let q = query::users::filtered(e, tenant.0, filter.as_ref())?;
                     let rows: Vec<UserRow> = query::users::sorted(q, sort.as_ref())
                         .select(UserRow::as_select())
                         .offset(offset)
