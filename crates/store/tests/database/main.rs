@@ -7,4 +7,5 @@ mod bulk;
 mod directory;
 mod groups;
 mod queries;
+mod search;
 mod upgrade;
