@@ -196,6 +196,8 @@ scenario() { # name probe-status duration connections script [VAR=value...]
 search_scenarios() { # company key broad-term broad-matches scim-token
   local company=$1 key=$2 broad=$3 broad_matches=$4 token=$5
   local v2_q="CompanyId=$company&IntegrationKey=$key" status total
+  # wrk needs at least one connection a thread.
+  local THREADS=$((THREADS < SEARCH_CONNECTIONS ? THREADS : SEARCH_CONNECTIONS))
   settle
   status=$(http -G "$BASE/api/v2/user/search" --data-urlencode "format=json" \
     --data-urlencode "CompanyId=$company" --data-urlencode "IntegrationKey=$key" \
