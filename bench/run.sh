@@ -45,6 +45,10 @@
 #   BENCH_PG_DB=rosetta_bench_$$ (--scim: bench_scim_$$)   the throwaway PostgreSQL database
 #   BENCH_BUSY_MAX=0.5         cores other processes may use during a scenario before it is retried
 #   BENCH_KEEP_DATA=0          1: keep the SQLite database and the exported users in BENCH_WORK
+#   BENCH_SEARCH_CONNECTIONS=1 wrk connections of the search scenarios (v2_search_selective_*,
+#                              v2_search_broad_*, scim_search_*): 1 measures one request's
+#                              latency, with no queueing behind the others
+#   BENCH_SEARCH_SELECTIVE="ada lovelace"  the selective v2 term (a full name: 1 in 3,072 users)
 set -euo pipefail
 MODE=full
 for arg in "$@"; do
@@ -69,6 +73,8 @@ PORT=${BENCH_PORT:-18080}
 PG_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
 OUT=${BENCH_OUT:-docs/performance.md}
 SMOKE=${BENCH_SMOKE:-auto}
+SEARCH_CONNECTIONS=${BENCH_SEARCH_CONNECTIONS:-1}
+SEARCH_SELECTIVE=${BENCH_SEARCH_SELECTIVE:-ada lovelace}
 TIMEOUT=30s
 BASE="http://127.0.0.1:$PORT"
 ONLY=${BENCH_ONLY:-}
@@ -283,6 +289,50 @@ scenario() { # name probe-status duration connections script [VAR=value...]
     404) log "$BACKEND: $name: not available (404)"; record "$BACKEND" "$name" "not available" "route answers 404 on this build" ;;
     *) log "$BACKEND: $name: probe answered $status"; record "$BACKEND" "$name" "not measured" "probe answered HTTP $status" ;;
   esac
+}
+
+# The search scenarios (issue 18): v2 `Name=` with a selective and the broad term, SCIM `co`
+# and `sw`, each at the first page and at 90% of its matches, at SEARCH_CONNECTIONS.
+search_scenarios() { # company key broad-term broad-matches scim-token
+  local company=$1 key=$2 broad=$3 broad_matches=$4 token=$5
+  local v2_q="CompanyId=$company&IntegrationKey=$key" status total
+  # wrk needs at least one connection a thread.
+  local THREADS=$((THREADS < SEARCH_CONNECTIONS ? THREADS : SEARCH_CONNECTIONS))
+  settle
+  status=$(http -G "$BASE/api/v2/user/search" --data-urlencode "format=json" \
+    --data-urlencode "CompanyId=$company" --data-urlencode "IntegrationKey=$key" \
+    --data-urlencode "Name=$SEARCH_SELECTIVE" --data-urlencode "PageSize=100")
+  total=$(jq -r '.TotalRows // 0' "$WORK/probe.body" 2>/dev/null || echo 0)
+  log "$BACKEND: v2 Name=$SEARCH_SELECTIVE: $total matches"
+  scenario v2_search_selective_first "$status" "$DURATION" "$SEARCH_CONNECTIONS" v2_search.lua \
+    COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$SEARCH_SELECTIVE" PAGE_NO=0
+  scenario v2_search_selective_deep "$status" "$DURATION" "$SEARCH_CONNECTIONS" v2_search.lua \
+    COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$SEARCH_SELECTIVE" \
+    PAGE_NO="$(( total * 9 / 10 / 100 ))"
+  status=$(http "$BASE/api/v2/user/search?format=json&$v2_q&Name=$broad&PageNo=0&PageSize=100")
+  scenario v2_search_broad_first "$status" "$DURATION" "$SEARCH_CONNECTIONS" v2_search.lua \
+    COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$broad" PAGE_NO=0
+  scenario v2_search_broad_deep "$status" "$DURATION" "$SEARCH_CONNECTIONS" v2_search.lua \
+    COMPANY_ID="$company" INTEGRATION_KEY="$key" SEARCH_NAME="$broad" \
+    PAGE_NO="$(( broad_matches * 9 / 10 / 100 ))"
+  local name filter
+  for name in "sw_selective|userName sw \"ada.lovelace1\"" \
+    "co_selective|userName co \"lovelace12\"" \
+    "co_surname|name.familyName co \"lovelace\"" \
+    "co_broad|name.familyName co \"an\""; do
+    filter=${name#*|}
+    name=${name%%|*}
+    settle
+    status=$(http -G -H "Authorization: Bearer $token" "$BASE/scim/v2/Users" \
+      --data-urlencode "filter=$filter" --data-urlencode "count=100")
+    total=$(jq -r '.totalResults // 0' "$WORK/probe.body" 2>/dev/null || echo 0)
+    log "$BACKEND: scim filter=$filter: $total matches"
+    scenario "scim_search_${name}_first" "$status" "$DURATION" "$SEARCH_CONNECTIONS" \
+      scim_search.lua SCIM_TOKEN="$token" SCIM_FILTER="$filter" SCIM_START=1
+    scenario "scim_search_${name}_deep" "$status" "$DURATION" "$SEARCH_CONNECTIONS" \
+      scim_search.lua SCIM_TOKEN="$token" SCIM_FILTER="$filter" \
+      SCIM_START="$(( total * 9 / 10 + 1 ))"
+  done
 }
 
 # The users of a tenant as scim_reference.py reads them: uuid, userName, givenName, familyName,
@@ -539,6 +589,7 @@ bench_backend() {
     SCIM_TOKEN="$scim_token" USER_UUID="$user_uuid"
   scenario scim_filter "$scim_filter" "$DURATION" "$CONNECTIONS" scim_filter.lua \
     SCIM_TOKEN="$scim_token" USER_NAME="$user_name"
+  search_scenarios "$company" "$key" "$search_name" "$matches" "$scim_token"
   settle
   scenario mixed "$kf_get" "$MIXED_DURATION" "$CONNECTIONS" mixed.lua \
     KF_TOKEN="$kf_token" MIX_ID_MIN="$mix_min" MIX_ID_MAX="$last_id"

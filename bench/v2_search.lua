@@ -17,4 +17,5 @@ wrk.path = common.env("V2_PREFIX", "") .. "/api/v2/user/search?format=json"
 
 common.extra = function(result)
   result.page_no = tonumber(page)
+  result.search_name = common.env("SEARCH_NAME")
 end

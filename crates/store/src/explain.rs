@@ -13,6 +13,7 @@ use rosetta_core::{Condition, Folded, GroupAttr, Query, QueryAttr, TenantId, Use
 use crate::db::{Backend, Db, DbConn};
 use crate::error::StoreError;
 use crate::query::pages;
+use crate::search::Engine;
 
 /// The plans of a query's two statements, as the database prints them: SQLite's `detail`
 /// lines (`SEARCH users USING INDEX ...`), PostgreSQL's text plan (`Index Scan using ...`).
@@ -35,11 +36,12 @@ pub async fn users(
     };
     let (sort, (offset, limit)) = (query.sort, bounds(query));
     db.run(move |conn| {
+        let e = Engine::of(conn);
         Ok(Some(QueryPlans {
-            count: plan(conn, pages::user_count(tenant.0, filter.as_ref())?)?,
+            count: plan(conn, pages::user_count(e, tenant.0, filter.as_ref())?)?,
             page: plan(
                 conn,
-                pages::user_page(tenant.0, filter.as_ref(), sort.as_ref(), offset, limit)?,
+                pages::user_page(e, tenant.0, filter.as_ref(), sort.as_ref(), offset, limit)?,
             )?,
         }))
     })

@@ -11,6 +11,7 @@ use crate::diesel_store::DieselStore;
 use crate::query::pages;
 use crate::rows::groups::{into_groups, GroupRow};
 use crate::rows::users::{into_users, UserRow};
+use crate::search::Engine;
 
 fn bounds<A>(q: &Query<A>) -> (i64, i64) {
     (
@@ -33,12 +34,20 @@ impl QueryStore for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
-                let total: i64 = pages::user_count(tenant.0, filter.as_ref())?.get_result(conn)?;
+                let e = Engine::of(conn);
+                let total: i64 =
+                    pages::user_count(e, tenant.0, filter.as_ref())?.get_result(conn)?;
                 let mut items = Vec::new();
                 if limit > 0 && offset < total {
-                    let rows: Vec<UserRow> =
-                        pages::user_page(tenant.0, filter.as_ref(), sort.as_ref(), offset, limit)?
-                            .load(conn)?;
+                    let rows: Vec<UserRow> = pages::user_page(
+                        e,
+                        tenant.0,
+                        filter.as_ref(),
+                        sort.as_ref(),
+                        offset,
+                        limit,
+                    )?
+                    .load(conn)?;
                     items = into_users(conn, rows)?;
                 }
                 Ok(QueryPage {

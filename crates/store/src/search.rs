@@ -1,5 +1,102 @@
 //! The one place text search patterns are made: the v2 name search and the query model's
-//! substrings of names both go through here (issue 18 adds trigram indexes behind it).
+//! substrings of names, usernames and emails all go through here, and so do the trigram
+//! indexes behind them (migration `search_trigram`, issue 18).
+//!
+//! The LIKE over a stored lower-case key stays the exact test on both backends (case folding,
+//! `%` and `_` matching themselves); the index only narrows the rows it runs on:
+//! - PostgreSQL: pg_trgm GIN indexes on `name_key`, `username_key` and `email_key` serve the
+//!   LIKE itself, so the query is unchanged;
+//! - SQLite: the contentless FTS5 table `users_search` (tokenizer `trigram`, kept by triggers)
+//!   is asked for the ids whose key holds the term, and the LIKE runs on those rows only.
+//!
+//! A term of fewer than three characters holds no trigram: it keeps the scan (v2 walks the
+//! tenant in id order and stops at the page; the count reads the narrow name index).
+
+use diesel::dsl::sql;
+use diesel::sql_types::{Bool, Text};
+
+use crate::db::DbConn;
+use crate::query::Pred;
+use crate::schema::users;
+
+/// Which backend a query is built for: the trigram index is asked differently on each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub(crate) fn of(conn: &DbConn) -> Self {
+        match conn {
+            DbConn::Sqlite(_) => Engine::Sqlite,
+            DbConn::Postgres(_) => Engine::Postgres,
+        }
+    }
+}
+
+/// A key column the trigram index holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Key {
+    Name,
+    Username,
+    Email,
+}
+
+impl Key {
+    fn column(self) -> &'static str {
+        match self {
+            Key::Name => "name_key",
+            Key::Username => "username_key",
+            Key::Email => "email_key",
+        }
+    }
+}
+
+/// The shortest term a trigram index can find (in characters).
+pub(crate) const TRIGRAM: usize = 3;
+
+/// Whether the trigram index can find `term` (already folded as the key is).
+pub(crate) fn indexable(term: &str) -> bool {
+    term.chars().count() >= TRIGRAM
+}
+
+/// The FTS5 query finding the rows whose `key` holds `term`: one quoted phrase (the trigram
+/// tokenizer matches a phrase as a substring), `"` doubled inside it, limited to the column.
+pub(crate) fn fts_query(key: Key, term: &str) -> String {
+    format!("{} : \"{}\"", key.column(), term.replace('"', "\"\""))
+}
+
+/// Where the index narrows the rows a LIKE on `key` for `term` reads: on SQLite, the ids
+/// `users_search` finds (a superset of the LIKE's rows: FTS5 folds case as loosely as the
+/// keys or more); `None` where the LIKE needs no help (PostgreSQL's GIN index serves it) or
+/// cannot have it (a term under three characters).
+pub(crate) fn candidates(engine: Engine, key: Key, term: &str) -> Option<Pred<users::table>> {
+    if engine != Engine::Sqlite || !indexable(term) {
+        return None;
+    }
+    Some(Box::new(
+        sql::<Bool>(
+            "\"users\".\"id\" IN (SELECT rowid FROM users_search WHERE users_search MATCH ",
+        )
+        .bind::<Text, _>(fts_query(key, term))
+        .sql(")"),
+    ))
+}
+
+/// `p`, run only on the rows the index finds for `term` in `key` where there is such an index.
+pub(crate) fn narrowed(
+    engine: Engine,
+    key: Key,
+    term: &str,
+    p: Pred<users::table>,
+) -> Pred<users::table> {
+    use diesel::BoolExpressionMethods;
+    match candidates(engine, key, term) {
+        Some(c) => Box::new(c.and(p)),
+        None => p,
+    }
+}
 
 /// `v` with LIKE's wildcards and the escape character escaped (by `\`).
 pub(crate) fn like_escape(v: &str) -> String {
@@ -112,5 +209,15 @@ mod tests {
             name_key_pattern(NamePart::Any, Match::Contains, "a_b%"),
             "%a\\_b\\%%"
         );
+    }
+
+    #[test]
+    fn fts_queries_quote_the_term_as_one_phrase() {
+        assert_eq!(fts_query(Key::Name, "ada l"), "name_key : \"ada l\"");
+        assert_eq!(fts_query(Key::Email, "a\"b"), "email_key : \"a\"\"b\"");
+        assert!(indexable("abc") && indexable("élé") && !indexable("ab") && !indexable(""));
+        assert!(candidates(Engine::Postgres, Key::Name, "abcdef").is_none());
+        assert!(candidates(Engine::Sqlite, Key::Name, "ab").is_none());
+        assert!(candidates(Engine::Sqlite, Key::Name, "abc").is_some());
     }
 }

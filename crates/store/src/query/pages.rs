@@ -13,27 +13,30 @@ use crate::error::StoreError;
 use crate::rows::groups::GroupRow;
 use crate::rows::users::UserRow;
 use crate::schema::{groups, users};
+use crate::search::Engine;
 
 type UserSelect = diesel::dsl::AsSelect<UserRow, Backend>;
 type GroupSelect = diesel::dsl::AsSelect<GroupRow, Backend>;
 
 /// How many of the tenant's users match.
 pub(crate) fn user_count<'a>(
+    e: Engine,
     tenant: i64,
     filter: Option<&Condition<UserAttr>>,
 ) -> Result<users::BoxedQuery<'a, Backend, BigInt>, StoreError> {
-    Ok(user_query::filtered(tenant, filter)?.select(count_star()))
+    Ok(user_query::filtered(e, tenant, filter)?.select(count_star()))
 }
 
 /// One page of the tenant's matching users, in the sort's order.
 pub(crate) fn user_page<'a>(
+    e: Engine,
     tenant: i64,
     filter: Option<&Condition<UserAttr>>,
     sort: Option<&Sort<UserAttr>>,
     offset: i64,
     limit: i64,
 ) -> Result<users::BoxedQuery<'a, Backend, UserSelect>, StoreError> {
-    let q = user_query::filtered(tenant, filter)?;
+    let q = user_query::filtered(e, tenant, filter)?;
     Ok(user_query::sorted(q, sort)
         .select(UserRow::as_select())
         .offset(offset)

@@ -9,23 +9,53 @@ use crate::db::Backend;
 use crate::error::StoreError;
 use crate::rows::millis;
 use crate::schema::{group_members, groups, users};
-use crate::search::{name_key_pattern, Match, NamePart};
+use crate::search::{indexable, name_key_pattern, narrowed, Engine, Key, Match, NamePart};
 
 type P = Pred<users::table>;
 
-/// The condition as one predicate; `Err` only for a value of the wrong type, which the
-/// directory's `prepare` rules out.
-pub(crate) fn predicate(c: &Condition<UserAttr>) -> Result<P, StoreError> {
+/// The condition as one predicate for `engine`; `Err` only for a value of the wrong type,
+/// which the directory's `prepare` rules out.
+pub(crate) fn predicate(e: Engine, c: &Condition<UserAttr>) -> Result<P, StoreError> {
     Ok(match c {
-        Condition::Compare(cmp) => compare(cmp)?,
+        Condition::Compare(cmp) => compare(e, cmp)?,
         Condition::Present(a) => present(*a),
-        Condition::Not(inner) => Box::new(diesel::dsl::not(predicate(inner)?)),
-        Condition::And(parts) => combine(parts, true)?,
-        Condition::Or(parts) => combine(parts, false)?,
+        Condition::Not(inner) => Box::new(diesel::dsl::not(predicate(e, inner)?)),
+        Condition::And(parts) => combine(e, parts, true)?,
+        Condition::Or(parts) => combine(e, parts, false)?,
     })
 }
 
-fn combine(parts: &[Condition<UserAttr>], and: bool) -> Result<P, StoreError> {
+/// The key a comparison's substring (or name part) is found by in the trigram index, and the
+/// folded term, if the index can serve it. Not for `ne`, whose rows are the ones without it.
+fn indexed(c: &Comparison<UserAttr>) -> Option<(Key, String)> {
+    use CompareOp as Op;
+    let Value::Text(v) = &c.value else {
+        return None;
+    };
+    let substring = matches!(c.op, Op::Co | Op::Sw | Op::Ew);
+    let key = match c.attr {
+        _ if c.case_exact => return None,
+        UserAttr::Username if substring => Key::Username,
+        UserAttr::Email if substring => Key::Email,
+        UserAttr::FullName if substring => Key::Name,
+        UserAttr::FirstName | UserAttr::LastName if substring || c.op == Op::Eq => Key::Name,
+        _ => return None,
+    };
+    let term = v.to_lowercase();
+    indexable(&term).then_some((key, term))
+}
+
+/// Whether every row `c` holds for is found by the trigram index: then the index, not the
+/// tenant, is where a query should start.
+fn driven(c: &Condition<UserAttr>) -> bool {
+    match c {
+        Condition::Compare(cmp) => indexed(cmp).is_some(),
+        Condition::And(parts) => parts.iter().any(driven),
+        Condition::Present(_) | Condition::Not(_) | Condition::Or(_) => false,
+    }
+}
+
+fn combine(e: Engine, parts: &[Condition<UserAttr>], and: bool) -> Result<P, StoreError> {
     let mut it = parts.iter();
     let Some(first) = it.next() else {
         return Ok(if and {
@@ -34,9 +64,9 @@ fn combine(parts: &[Condition<UserAttr>], and: bool) -> Result<P, StoreError> {
             Box::new(diesel::dsl::not(always::<users::table>()))
         });
     };
-    let mut acc = predicate(first)?;
+    let mut acc = predicate(e, first)?;
     for p in it {
-        let next = predicate(p)?;
+        let next = predicate(e, p)?;
         acc = if and {
             Box::new(acc.and(next))
         } else {
@@ -77,7 +107,16 @@ fn name_part(part: NamePart, c: &Comparison<UserAttr>) -> Result<P, StoreError> 
     })
 }
 
-fn compare(c: &Comparison<UserAttr>) -> Result<P, StoreError> {
+fn compare(e: Engine, c: &Comparison<UserAttr>) -> Result<P, StoreError> {
+    let p = compare_scan(c)?;
+    Ok(match indexed(c) {
+        Some((key, term)) => narrowed(e, key, &term, p),
+        None => p,
+    })
+}
+
+/// The comparison as the exact predicate on the row (what the index, if any, narrows).
+fn compare_scan(c: &Comparison<UserAttr>) -> Result<P, StoreError> {
     use CompareOp as Op;
     let op = c.op;
     let exact = c.case_exact;
@@ -222,16 +261,29 @@ fn present(a: UserAttr) -> P {
     }
 }
 
-/// The boxed query of the tenant's users matching `filter`.
+/// The boxed query of the tenant's users matching `filter`, for `engine`.
 pub(crate) fn filtered<'a>(
+    e: Engine,
     tenant: i64,
     filter: Option<&Condition<UserAttr>>,
 ) -> Result<users::BoxedQuery<'a, Backend>, StoreError> {
-    let mut q = users::table
-        .filter(users::tenant_id.eq(tenant))
-        .into_boxed::<Backend>();
+    // Given the tenant as a plain comparison, SQLite (no statistics) starts from the tenant's
+    // index and tests every user against the trigram ids; written `+tenant_id` the comparison
+    // cannot use an index, so the plan starts from the ids the trigram index found.
+    let mut q = if e == Engine::Sqlite && filter.is_some_and(driven) {
+        users::table
+            .filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("+\"users\".\"tenant_id\" = ")
+                    .bind::<diesel::sql_types::BigInt, _>(tenant),
+            )
+            .into_boxed::<Backend>()
+    } else {
+        users::table
+            .filter(users::tenant_id.eq(tenant))
+            .into_boxed::<Backend>()
+    };
     if let Some(f) = filter {
-        q = q.filter(predicate(f)?);
+        q = q.filter(predicate(e, f)?);
     }
     Ok(q)
 }

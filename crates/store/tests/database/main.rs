@@ -8,4 +8,5 @@ mod directory;
 mod groups;
 mod indexes;
 mod queries;
+mod search;
 mod upgrade;
