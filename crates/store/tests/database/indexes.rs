@@ -85,7 +85,10 @@ fn assert_indexed(what: &str, plans: &QueryPlans, table: &str, indexes: &[&str])
 async fn equality_filters_use_indexes(backend: Backend) {
     let app = TestDirectory::open(backend).await;
     let store = DieselStore::new(app.db.clone());
-    let hash = rosetta_core::crypto::hash_password("letmein".into(), 4)
+    let hash = app
+        .directory
+        .hasher()
+        .hash("letmein".into(), 4)
         .await
         .unwrap();
     let mut tenants = Vec::new();
