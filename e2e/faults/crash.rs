@@ -162,10 +162,20 @@ async fn sigterm_lets_requests_in_flight_finish(backend: Backend) {
         );
         let head = format!(
             "POST /usr/new HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\
+             Expect: 100-continue\r\n\r\n",
             body.len()
         );
         s.write_all(head.as_bytes()).unwrap();
+        // The interim 100 says the gateway has read this request's head: the request is in
+        // flight. Without it, on a loaded machine the head could still sit unread when SIGTERM
+        // came, and a graceful stop rightly closes a connection with no request begun.
+        let n = s.read(&mut buf).unwrap();
+        assert!(
+            buf[..n].starts_with(b"HTTP/1.1 100"),
+            "{:?}",
+            String::from_utf8_lossy(&buf[..n])
+        );
         let (first, rest) = body.split_at(body.len() / 2);
         s.write_all(first.as_bytes()).unwrap();
         in_flight.push((s, rest.to_owned()));
