@@ -47,6 +47,9 @@ fn axis_top(max: i64) -> i64 {
     }
 }
 
+/// SVG elements are written with a closing tag (`{}`, never maud's void `;`): inside HTML an
+/// SVG `<line>` without one stays open, and everything after it (tick labels, the day dots)
+/// became its children, which a browser does not draw.
 pub fn chart(days: &[Timestamp], series: &[Series<'_>]) -> Markup {
     let max = series
         .iter()
@@ -71,7 +74,7 @@ pub fn chart(days: &[Timestamp], series: &[Series<'_>]) -> Markup {
                 }
                 g class="axes" {
                     @for t in ticks {
-                        line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y(t)) y2=(y(t)) stroke="#c8c8c8" stroke-width="1";
+                        line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y(t)) y2=(y(t)) stroke="#c8c8c8" stroke-width="1" {}
                         text x=(LEFT - 8) y=(y(t) + 4) text-anchor="end" font-size="12" fill="#1a1a1a" { (t) }
                     }
                     text x=(LEFT) y=(HEIGHT - 12) text-anchor="start" font-size="12" fill="#1a1a1a" { (first) }
@@ -81,7 +84,7 @@ pub fn chart(days: &[Timestamp], series: &[Series<'_>]) -> Markup {
                     @let (colour, dash) = style(i);
                     g class="series" data-dialect=(s.dialect) {
                         polyline fill="none" stroke=(colour) stroke-width="2" stroke-dasharray=(dash)
-                            points=(points(&s.calls, &x, &y));
+                            points=(points(&s.calls, &x, &y)) {}
                         @for (d, v) in s.calls.iter().enumerate() {
                             circle cx=(x(d)) cy=(y(*v)) r="3" fill=(colour) data-day=(days.get(d).map(|t| time::day(*t)).unwrap_or_default()) data-calls=(v) {
                                 title { (s.dialect) ", " (days.get(d).map(|t| time::day(*t)).unwrap_or_default()) ": " (v) " calls" }
@@ -96,7 +99,7 @@ pub fn chart(days: &[Timestamp], series: &[Series<'_>]) -> Markup {
                         @let (colour, dash) = style(i);
                         li data-dialect=(s.dialect) {
                             svg class="swatch" width="28" height="12" viewBox="0 0 28 12" aria-hidden="true" {
-                                line x1="0" x2="28" y1="6" y2="6" stroke=(colour) stroke-width="3" stroke-dasharray=(dash);
+                                line x1="0" x2="28" y1="6" y2="6" stroke=(colour) stroke-width="3" stroke-dasharray=(dash) {}
                             }
                             " " (s.dialect) " (" (s.calls.iter().sum::<i64>()) " calls)"
                         }
