@@ -1,36 +1,12 @@
 //! The real `rosetta` binary for the browser: a configuration file, the CLI set-up (tenant,
 //! credentials, operator), `rosetta serve`, and dialect calls whose usage reaches the table.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-/// The `rosetta` binary: `ROSETTA_BIN`, else the one beside this test's own directory
-/// (`target/debug/rosetta` for `target/debug/deps/browser-*`).
-pub fn bin() -> PathBuf {
-    if let Ok(path) = std::env::var("ROSETTA_BIN") {
-        return PathBuf::from(path);
-    }
-    let exe = std::env::current_exe().unwrap();
-    let path = exe.parent().unwrap().parent().unwrap().join("rosetta");
-    assert!(
-        path.exists(),
-        "{} is missing: cargo build -p rosetta-server --bin rosetta",
-        path.display()
-    );
-    path
-}
-
-/// A local port nothing listens on right now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use crate::process::{cli, free_port, Serve};
 
 /// The dialect the console hides: unmounted, so the chart must not draw it.
 pub const UNMOUNTED: &str = "keaz";
@@ -61,84 +37,6 @@ pub fn mounted() -> Vec<&'static str> {
         .map(|d| d.name)
         .filter(|n| *n != UNMOUNTED)
         .collect()
-}
-
-/// Runs a `rosetta` command in `dir` and returns its output, whatever its status.
-pub fn run(dir: &Path, db_url: &str, args: &[&str]) -> Output {
-    Command::new(bin())
-        .current_dir(dir)
-        .env("ROSETTA_SECURITY_BCRYPT_COST", "4")
-        .args(["--database-url", db_url])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Runs a `rosetta` command with `--json` and returns its object.
-pub fn cli(dir: &Path, db_url: &str, args: &[&str]) -> Value {
-    let mut with_json = args.to_vec();
-    with_json.push("--json");
-    let out = run(dir, db_url, &with_json);
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// One `rosetta serve` process over the test directory's configuration.
-pub struct Serve {
-    child: Child,
-    pub base: String,
-}
-
-impl Serve {
-    pub fn start(dir: &Path, db_url: &str) -> Self {
-        let port = free_port();
-        let child = Command::new(bin())
-            .current_dir(dir)
-            .arg("serve")
-            .env("ROSETTA_DATABASE_URL", db_url)
-            .env("ROSETTA_LISTEN", format!("127.0.0.1:{port}"))
-            .env("ROSETTA_SECURITY_BCRYPT_COST", "4")
-            .env("ROSETTA_SERVER_WORKERS", "2")
-            // Plain HTTP on loopback: a Secure cookie would never come back.
-            .env("ROSETTA_CONSOLE_SECURE_COOKIES", "false")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    /// Waits (30 s at most) until `/readyz` answers 200.
-    pub async fn ready(&mut self, client: &reqwest::Client) {
-        let started = Instant::now();
-        loop {
-            if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await {
-                if r.status() == 200 {
-                    return;
-                }
-            }
-            assert!(
-                self.child.try_wait().unwrap().is_none(),
-                "rosetta serve exited early"
-            );
-            assert!(started.elapsed() < Duration::from_secs(30), "never ready");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// What the set-up made, for the pages to show.

@@ -16,6 +16,8 @@ mod driver;
 mod gateway;
 mod login;
 mod pages;
+#[path = "../support/process.rs"]
+mod process;
 mod shots;
 
 use rosetta_testkit::{Backend, TestDatabase};
@@ -56,7 +58,7 @@ async fn console_in_a_real_browser(backend: Backend) {
             .unwrap()
     };
     let client = reqwest::Client::new();
-    let mut serve = gateway::Serve::start(&dir, &url);
+    let mut serve = gateway::Serve::start(&dir, &url, std::process::Stdio::inherit());
     serve.ready(&client).await;
     gateway::call_dialects(&client, &serve, &usr_token, &scim_token).await;
     let row = gateway::usage_flushed(&dir, &url, "usr", &fixture.caller).await;
