@@ -90,34 +90,12 @@ impl CredentialStore for DieselStore {
     async fn credentials_of(&self, tenant: TenantId) -> CoreResult<Vec<CredentialSummary>> {
         Ok(self
             .db
-            .run(move |conn| {
-                let rows: Vec<SummaryRow> = credentials::table
-                    .filter(credentials::tenant_id.eq(tenant.0))
-                    .order(credentials::id)
-                    .select((
-                        credentials::id,
-                        credentials::dialect,
-                        credentials::name,
-                        credentials::created_at,
-                        credentials::last_used_at,
-                        credentials::revoked_at,
-                    ))
-                    .load(conn)?;
-                rows.into_iter()
-                    .map(|(id, dialect, name, created, used, revoked)| {
-                        Ok(CredentialSummary {
-                            id,
-                            tenant_id: tenant,
-                            dialect,
-                            name,
-                            created_at: from_millis(created)?,
-                            last_used_at: used.map(from_millis).transpose()?,
-                            revoked: revoked.is_some(),
-                        })
-                    })
-                    .collect()
-            })
+            .run(move |conn| summaries(conn, Some(tenant)))
             .await?)
+    }
+
+    async fn every_credential(&self) -> CoreResult<Vec<CredentialSummary>> {
+        Ok(self.db.run(move |conn| summaries(conn, None)).await?)
     }
 
     async fn revoke_credential(
@@ -196,7 +174,52 @@ impl CredentialStore for DieselStore {
     }
 }
 
-type SummaryRow = (i64, String, Option<String>, i64, Option<i64>, Option<i64>);
+type SummaryRow = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// The credentials of `tenant` (of every tenant when None), by tenant then oldest first,
+/// revoked ones too.
+fn summaries(
+    conn: &mut DbConn,
+    tenant: Option<TenantId>,
+) -> Result<Vec<CredentialSummary>, StoreError> {
+    let mut q = credentials::table.into_boxed();
+    if let Some(t) = tenant {
+        q = q.filter(credentials::tenant_id.eq(t.0));
+    }
+    let rows: Vec<SummaryRow> = q
+        .order((credentials::tenant_id, credentials::id))
+        .select((
+            credentials::id,
+            credentials::tenant_id,
+            credentials::dialect,
+            credentials::name,
+            credentials::created_at,
+            credentials::last_used_at,
+            credentials::revoked_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, tenant_id, dialect, name, created, used, revoked)| {
+            Ok(CredentialSummary {
+                id,
+                tenant_id: TenantId(tenant_id),
+                dialect,
+                name,
+                created_at: from_millis(created)?,
+                last_used_at: used.map(from_millis).transpose()?,
+                revoked: revoked.is_some(),
+            })
+        })
+        .collect()
+}
 /// Tenant, dialect, name, token hash, revoked at.
 type FoundRow = (i64, String, Option<String>, String, Option<i64>);
 

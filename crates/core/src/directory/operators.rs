@@ -1,15 +1,16 @@
 //! The console's operators: creation (the CLI), login with the tenant logins' lockout, and
 //! sessions kept as hashes of their tokens.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use super::service::{after, now, Directory};
 use crate::crypto;
 use crate::error::CoreResult;
-use crate::ids::Username;
+use crate::ids::{TenantId, Username};
 use crate::model::{
-    ConsoleSecret, NewOperatorSession, Operator, OperatorLogin, OperatorSession, StatusCounts,
-    TenantOverview,
+    ConsoleSecret, CredentialSummary, NewOperatorSession, Operator, OperatorLogin, OperatorSession,
+    StatusCounts, TenantOverview,
 };
 use crate::secrets::Password;
 use crate::store::LoginName;
@@ -134,22 +135,22 @@ impl Directory {
     /// tenants page). The counts are one grouped query, never a load of the users.
     pub async fn tenant_overview(&self) -> CoreResult<Vec<TenantOverview>> {
         let tenants = self.store.tenants().await?;
-        let counts = self.store.user_status_counts().await?;
-        let mut out = Vec::with_capacity(tenants.len());
-        for tenant in tenants {
-            let mut users = StatusCounts::default();
-            for (t, status, n) in &counts {
-                if *t == tenant.id {
-                    users.add(*status, *n);
-                }
-            }
-            let credentials = self.store.credentials_of(tenant.id).await?;
-            out.push(TenantOverview {
-                tenant,
-                users,
-                credentials,
-            });
+        let mut counts: HashMap<TenantId, StatusCounts> = HashMap::new();
+        for (t, status, n) in self.store.user_status_counts().await? {
+            counts.entry(t).or_default().add(status, n);
         }
+        let mut credentials: HashMap<TenantId, Vec<CredentialSummary>> = HashMap::new();
+        for c in self.store.every_credential().await? {
+            credentials.entry(c.tenant_id).or_default().push(c);
+        }
+        let out = tenants
+            .into_iter()
+            .map(|tenant| TenantOverview {
+                users: counts.remove(&tenant.id).unwrap_or_default(),
+                credentials: credentials.remove(&tenant.id).unwrap_or_default(),
+                tenant,
+            })
+            .collect();
         Ok(out)
     }
 }

@@ -30,6 +30,9 @@ pub trait CredentialStore: Send + Sync {
     ) -> CoreResult<Option<Credential>>;
     /// The tenant's credentials, oldest first, revoked ones too.
     async fn credentials_of(&self, tenant: TenantId) -> CoreResult<Vec<CredentialSummary>>;
+    /// Every tenant's credentials, by tenant then oldest first (the console's tenants page,
+    /// in one read rather than one per tenant).
+    async fn every_credential(&self) -> CoreResult<Vec<CredentialSummary>>;
     /// Revokes a credential and writes `audit` with it.
     async fn revoke_credential(
         &self,
