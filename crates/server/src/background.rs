@@ -34,9 +34,13 @@ const LEASE: Duration = Duration::from_secs(120);
 /// How often counted calls are added to the usage table.
 const USAGE_FLUSH: Duration = Duration::from_secs(5);
 
-/// How often days past `usage.retention` are pruned (by every replica: deleting is
-/// idempotent).
+/// How often days past `usage.retention`, and login failures past their retention, are pruned
+/// (by every replica: deleting is idempotent).
 const USAGE_PRUNE: Duration = Duration::from_secs(3600);
+
+/// How long a login name's failures are kept after its last one (pruned with the usage
+/// days): far beyond any lockout, so pruning never unlocks a name early.
+const LOGIN_FAILURE_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Adds the calls counted in memory to their daily buckets, one batch per flush (never a
 /// database round trip per request).
@@ -60,6 +64,14 @@ async fn prune_usage(directory: Arc<Directory>, retention: Duration) {
             Ok(0) => {}
             Ok(n) => tracing::info!(buckets = n, "usage: pruned days past usage.retention"),
             Err(e) => tracing::warn!(error = %e, "usage: cannot prune"),
+        }
+        match directory
+            .prune_login_failures(LOGIN_FAILURE_RETENTION)
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(names = n, "logins: pruned failures older than 30 days"),
+            Err(e) => tracing::warn!(error = %e, "logins: cannot prune failures"),
         }
     }
 }

@@ -166,4 +166,24 @@ impl LoginStore for DieselStore {
             })
             .await?)
     }
+
+    async fn prune_login_failures(&self, before: Timestamp) -> CoreResult<u64> {
+        let before = millis(before);
+        Ok(self
+            .db
+            .write(move |conn| {
+                let pruned = diesel::delete(
+                    login_failures::table
+                        .filter(login_failures::updated_at.lt(before))
+                        .filter(
+                            login_failures::locked_until
+                                .is_null()
+                                .or(login_failures::locked_until.lt(before)),
+                        ),
+                )
+                .execute(conn)?;
+                Ok(u64::try_from(pruned).unwrap_or(u64::MAX))
+            })
+            .await?)
+    }
 }

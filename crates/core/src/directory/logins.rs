@@ -164,6 +164,15 @@ impl Directory {
             .collect()
     }
 
+    /// Forgets login names whose last failure is older than `retention` and that are not
+    /// locked: every unknown name an attacker tries leaves a row (so that it locks like a
+    /// known one), and without this the table would only grow. A name failing again after
+    /// that starts its count from zero, as it would once its lockout had passed.
+    pub async fn prune_login_failures(&self, retention: std::time::Duration) -> CoreResult<u64> {
+        let before = now() - chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::MAX);
+        self.store.prune_login_failures(before).await
+    }
+
     pub fn memorable_len(&self, secrets: &UserSecrets) -> CoreResult<usize> {
         match &secrets.memorable_word_enc {
             Some(enc) => Ok(self.cipher.decrypt(enc)?.chars().count()),

@@ -41,4 +41,7 @@ pub trait LoginStore: Send + Sync {
     ) -> CoreResult<bool>;
     /// Forgets the name's failures (its password was right).
     async fn login_name_cleared(&self, name: &LoginName) -> CoreResult<()>;
+    /// Forgets every name's failures last counted before `before` that do not lock it past
+    /// `before`. Returns how many names were forgotten.
+    async fn prune_login_failures(&self, before: Timestamp) -> CoreResult<u64>;
 }

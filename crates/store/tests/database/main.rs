@@ -7,6 +7,7 @@ mod bulk;
 mod directory;
 mod groups;
 mod indexes;
+mod login_failures;
 mod queries;
 mod search;
 mod upgrade;
