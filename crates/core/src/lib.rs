@@ -27,7 +27,8 @@ pub use store::{
     AssetStore, AuditStore, CredentialStore, EndSessions, GroupStore, GroupUpdateWrite, LoginName,
     LoginStore, NewAsset, NewCredential, NewGroupWrite, NewTenant, NewUserWrite, OperatorStore,
     OutboxStore, QueryStore, Redeem, RedeemOutcome, SessionStore, Store, TenantStore,
-    TicketReplace, TicketStore, UsageStore, UserListStore, UserPages, UserStore, UserUpdateWrite,
+    TicketReplace, TicketStore, UsageStore, UserDeleteWrite, UserListStore, UserPages, UserStore,
+    UserUpdateWrite,
 };
 pub use tags::{AssetTag, PermName};
 pub use text::TextKind;

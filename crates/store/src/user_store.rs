@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use rosetta_core::{
-    CoreError, CoreResult, EndSessions, NewAudit, NewUserWrite, SessionKind, Status, TenantId,
-    Timestamp, User, UserId, UserKey, UserSecrets, UserStore, UserUpdateWrite,
+    CoreError, CoreResult, EndSessions, NewUserWrite, SessionKind, Status, TenantId, Timestamp,
+    User, UserDeleteWrite, UserId, UserKey, UserSecrets, UserStore, UserUpdateWrite,
 };
 
 use crate::db::DbConn;
@@ -164,22 +164,40 @@ impl UserStore for DieselStore {
             .await?)
     }
 
-    async fn delete_user(&self, tenant: TenantId, id: UserId, audit: NewAudit) -> CoreResult<bool> {
+    async fn delete_user(&self, delete: UserDeleteWrite) -> CoreResult<()> {
+        let UserDeleteWrite {
+            tenant,
+            id,
+            expected_version,
+            audit,
+        } = delete;
         Ok(self
             .db
             .write(move |conn| {
                 let owned = users::table
                     .filter(users::tenant_id.eq(tenant.0))
                     .filter(users::id.eq(id.0));
-                let exists: i64 = owned.select(count_star()).get_result(conn)?;
-                if exists == 0 {
-                    return Ok(false);
+                // A write that changes nothing but finds the row only at the expected version:
+                // on PostgreSQL it also takes the row's lock, so no update slips in between
+                // this check and the DELETE (on SQLite the write transaction already excludes
+                // every other writer).
+                let checked = diesel::update(owned.filter(users::version.eq(expected_version)))
+                    .set(users::version.eq(users::version))
+                    .execute(conn)?;
+                if checked == 0 {
+                    let current: Option<i64> =
+                        owned.select(users::version).first(conn).optional()?;
+                    return Err(match current {
+                        Some(current) => CoreError::VersionConflict { current },
+                        None => CoreError::NotFound,
+                    }
+                    .into());
                 }
                 diesel::delete(sessions::table.filter(sessions::user_id.eq(id.0))).execute(conn)?;
                 diesel::delete(tickets::table.filter(tickets::user_id.eq(id.0))).execute(conn)?;
                 diesel::delete(owned).execute(conn)?;
                 AuditValues::new(&audit, id.0).insert(conn)?;
-                Ok(true)
+                Ok(())
             })
             .await?)
     }

@@ -13,7 +13,7 @@ use crate::model::{
     AuditAction, AuditRecord, Cursor, NewAudit, Page, SessionKind, User, UserFilter, UserKey,
     UserSecrets,
 };
-use crate::store::{EndSessions, UserPages, UserUpdateWrite};
+use crate::store::{EndSessions, UserDeleteWrite, UserPages, UserUpdateWrite};
 
 impl Directory {
     pub async fn get_user(&self, actor: &Actor, key: UserKey) -> CoreResult<User> {
@@ -147,15 +147,28 @@ impl Directory {
         }
     }
 
+    /// Deletes a user the actor may reach. The reach is checked on the version read, and the
+    /// store deletes only that version: a user promoted (or renamed) between the read and the
+    /// delete is read again and checked again (as `update_user` retries a lost race), so the
+    /// check and the audit row's email are never of an older user than the one deleted.
     pub async fn delete_user(&self, actor: &Actor, id: UserId) -> CoreResult<()> {
         actor.require_admin()?;
-        let current = self.get_user(actor, UserKey::Id(id)).await?;
-        check_reach(actor, &current)?;
-        let audit = Self::audit(actor, AuditAction::Delete, id, current.uuid, &current.email);
-        if self.store.delete_user(actor.tenant, id, audit).await? {
-            Ok(())
-        } else {
-            Err(CoreError::NotFound)
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let current = self.get_user(actor, UserKey::Id(id)).await?;
+            check_reach(actor, &current)?;
+            let audit = Self::audit(actor, AuditAction::Delete, id, current.uuid, &current.email);
+            let delete = UserDeleteWrite {
+                tenant: actor.tenant,
+                id,
+                expected_version: current.version,
+                audit,
+            };
+            match self.store.delete_user(delete).await {
+                Err(CoreError::VersionConflict { .. }) if attempts < 3 => continue,
+                other => return other,
+            }
         }
     }
 

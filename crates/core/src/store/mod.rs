@@ -38,7 +38,7 @@ pub use tickets::{Redeem, RedeemOutcome, TicketReplace, TicketStore};
 pub use usage::UsageStore;
 pub use user_lists::UserListStore;
 pub use user_pages::{PageSender, UserPages, PAGES_AHEAD};
-pub use users::{EndSessions, NewUserWrite, UserStore, UserUpdateWrite};
+pub use users::{EndSessions, NewUserWrite, UserDeleteWrite, UserStore, UserUpdateWrite};
 
 /// Every capability over one database.
 #[async_trait]

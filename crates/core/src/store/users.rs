@@ -35,6 +35,16 @@ pub struct UserUpdateWrite {
     pub end_sessions: EndSessions,
 }
 
+/// A user to delete, if the stored version is still `expected_version` (the one the caller's
+/// checks were made on).
+#[derive(Clone)]
+pub struct UserDeleteWrite {
+    pub tenant: TenantId,
+    pub id: UserId,
+    pub expected_version: i64,
+    pub audit: NewAudit,
+}
+
 /// Which of a user's sessions (and temporary tokens) a write ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndSessions {
@@ -64,6 +74,8 @@ pub trait UserStore: Send + Sync {
     /// Writes the full record if the stored version is still the expected one.
     /// `Err(VersionConflict)` otherwise, `Err(NotFound)` if the user is gone.
     async fn update_user(&self, update: UserUpdateWrite, now: Timestamp) -> CoreResult<User>;
-    /// Deletes the user with its sessions and tickets; the audit row stays. False if absent.
-    async fn delete_user(&self, tenant: TenantId, id: UserId, audit: NewAudit) -> CoreResult<bool>;
+    /// Deletes the user with its sessions and tickets if the stored version is still the
+    /// expected one; the audit row stays. `Err(VersionConflict)` otherwise, `Err(NotFound)` if
+    /// the user is gone.
+    async fn delete_user(&self, delete: UserDeleteWrite) -> CoreResult<()>;
 }

@@ -4,6 +4,7 @@
 //! audit rows that commit and roll back with their change) and the bulk loader.
 
 mod bulk;
+mod deletes;
 mod directory;
 mod groups;
 mod indexes;
