@@ -8,12 +8,15 @@ use std::marker::PhantomData;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query as SqlQuery, QueryFragment, QueryId};
 use diesel::sql_types::{Integer, Text};
-use rosetta_core::{Condition, Folded, GroupAttr, Query, QueryAttr, TenantId, UserAttr};
+use rosetta_core::{
+    Condition, Folded, GroupAttr, Query, QueryAttr, TenantId, UserAttr, UserFilter,
+};
 
 use crate::db::{Backend, Db, DbConn};
 use crate::error::StoreError;
 use crate::query::pages;
 use crate::search::Engine;
+use crate::user_list_store;
 
 /// The plans of a query's two statements, as the database prints them: SQLite's `detail`
 /// lines (`SEARCH users USING INDEX ...`), PostgreSQL's text plan (`Index Scan using ...`).
@@ -67,6 +70,21 @@ pub async fn groups(
                 pages::group_page(tenant.0, filter.as_ref(), sort.as_ref(), offset, limit)?,
             )?,
         }))
+    })
+    .await
+}
+
+/// The plan of the walk over every matching id that a user list page asked for by position
+/// runs (`UserListStore::list_users` with `Cursor::Offset`, v2's deep `PageNo`).
+pub async fn user_id_walk(
+    db: &Db,
+    tenant: TenantId,
+    filter: &UserFilter,
+) -> Result<String, StoreError> {
+    let filter = filter.clone();
+    db.run(move |conn| {
+        let e = Engine::of(conn);
+        plan(conn, user_list_store::id_walk(e, tenant, &filter))
     })
     .await
 }

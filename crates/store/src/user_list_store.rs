@@ -1,6 +1,7 @@
 //! [`UserListStore`] over Diesel: filtered pages and whole lists of a tenant's users.
 
 use async_trait::async_trait;
+use diesel::connection::DefaultLoadingMode;
 use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
@@ -27,6 +28,9 @@ impl UserListStore for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
+                if let Cursor::Offset(skip) = cursor {
+                    return offset_page(conn, tenant, &filter, skip, limit);
+                }
                 let total: i64 = filtered(Engine::of(conn), tenant, &filter, Walk::Count)
                     .select(count_star())
                     .get_result(conn)?;
@@ -100,6 +104,71 @@ fn load_page(
     Ok((users, next))
 }
 
+/// A page asked for by position (v2's `PageNo` without a remembered boundary): ONE pass over
+/// the matching ids in id order gives both the count and the page's ids, then the page's users
+/// are read by id.
+///
+/// Counting, then skipping `skip` matches by OFFSET, read the matches twice, the second time
+/// as whole rows: for a two-letter name at 90% depth of 1,000,000 users (387,500 of 430,642
+/// matches skipped), 0.1 s of count and 1.3 s of OFFSET over the table, against 0.1 s for
+/// the same page once its start was remembered, so a deep page's first request was ten times
+/// its p99 (issue 18). The ids come from `users_tenant_id_name_key_idx` (tenant, id, name
+/// key), which holds every column the pass reads: one walk over a narrow index, streamed, at
+/// about the cost of the count alone, whatever the depth.
+fn offset_page(
+    conn: &mut DbConn,
+    tenant: TenantId,
+    filter: &UserFilter,
+    skip: u64,
+    limit: u32,
+) -> Result<Page, StoreError> {
+    let want = limit as usize + 1;
+    let mut total: u64 = 0;
+    let mut ids: Vec<i64> = Vec::with_capacity(want);
+    {
+        let rows =
+            id_walk(Engine::of(conn), tenant, filter).load_iter::<i64, DefaultLoadingMode>(conn)?;
+        for id in rows {
+            let id = id?;
+            if total >= skip && ids.len() < want {
+                ids.push(id);
+            }
+            total += 1;
+        }
+    }
+    let more = ids.len() > limit as usize;
+    ids.truncate(limit as usize);
+    let rows: Vec<UserRow> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        users::table
+            .filter(users::tenant_id.eq(tenant.0))
+            .filter(users::id.eq_any(&ids))
+            .select(UserRow::as_select())
+            .order(users::id.asc())
+            .load(conn)?
+    };
+    let users = into_users(conn, rows)?;
+    let next = if more {
+        users.last().map(|u| u.id)
+    } else {
+        None
+    };
+    Ok(Page { users, total, next })
+}
+
+/// Every matching id of `filter` in id order: the one walk of `offset_page`, and what
+/// [`crate::explain::user_id_walk`] plans.
+pub(crate) fn id_walk<'a>(
+    e: Engine,
+    tenant: TenantId,
+    filter: &UserFilter,
+) -> users::BoxedQuery<'a, Backend, BigInt> {
+    filtered(e, tenant, filter, Walk::Ids)
+        .select(users::id)
+        .order(users::id.asc())
+}
+
 /// How a filtered query is meant to run.
 #[derive(Clone, Copy, PartialEq)]
 enum Walk {
@@ -107,6 +176,9 @@ enum Walk {
     Count,
     /// A page in id order.
     ById,
+    /// Every matching id in id order (`offset_page`): from the narrow index of the tenant's
+    /// ids and name keys, so the tenant comparison stays indexable.
+    Ids,
 }
 
 fn filtered<'a>(

@@ -9,6 +9,7 @@ mod directory;
 mod groups;
 mod indexes;
 mod login_failures;
+mod offset_pages;
 mod queries;
 mod search;
 mod upgrade;
