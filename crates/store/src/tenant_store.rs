@@ -220,6 +220,7 @@ impl TenantStore for DieselStore {
             .db
             .run(move |conn| {
                 let rows: Vec<(i64, String, i64)> = users::table
+                    .filter(crate::rows::users::visible())
                     .group_by((users::tenant_id, users::status))
                     .select((users::tenant_id, users::status, diesel::dsl::count_star()))
                     .load(conn)?;

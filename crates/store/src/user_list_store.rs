@@ -10,7 +10,7 @@ use rosetta_core::{CoreResult, Cursor, Page, TenantId, User, UserFilter, UserId,
 use crate::db::{Backend, DbConn};
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
-use crate::rows::users::{into_users, UserRow};
+use crate::rows::users::{into_users, visible, UserRow};
 use crate::schema::users;
 use crate::search::{indexable, name_key_pattern, narrowed, Engine, Key, Match, NamePart};
 
@@ -135,7 +135,8 @@ fn filtered<'a>(
         users::table
             .filter(users::tenant_id.eq(tenant.0))
             .into_boxed::<Backend>()
-    };
+    }
+    .filter(visible());
     if !f.statuses.is_empty() {
         let s: Vec<&'static str> = f.statuses.iter().map(|s| s.as_str()).collect();
         q = q.filter(users::status.eq_any(s));

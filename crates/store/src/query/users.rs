@@ -281,7 +281,8 @@ pub(crate) fn filtered<'a>(
         users::table
             .filter(users::tenant_id.eq(tenant))
             .into_boxed::<Backend>()
-    };
+    }
+    .filter(crate::rows::users::visible());
     if let Some(f) = filter {
         q = q.filter(predicate(e, f)?);
     }

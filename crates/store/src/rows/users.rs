@@ -159,6 +159,14 @@ impl UserRow {
     }
 }
 
+/// The users a reader may see: every row but those of an import still being written (their
+/// `import_batch` is set until the import's one flip; `crate::import_batch`). Every read of
+/// users goes through this filter, so no reader sees part of an import: not a GET, a list, a
+/// count, a search, a login, a group's members or an export.
+pub(crate) fn visible() -> diesel::dsl::IsNull<users::import_batch> {
+    users::import_batch.is_null()
+}
+
 /// One user by any key. Each arm is its own static query, not a boxed one: Diesel caches a
 /// static query's prepared statement by type, where a boxed one has its SQL rebuilt on every
 /// call to find it in the cache (7% of a GET by id, perf).
@@ -167,7 +175,9 @@ pub(crate) fn load_user(
     tenant: TenantId,
     key: &UserKey,
 ) -> Result<Option<UserRow>, StoreError> {
-    let in_tenant = users::table.filter(users::tenant_id.eq(tenant.0));
+    let in_tenant = users::table
+        .filter(users::tenant_id.eq(tenant.0))
+        .filter(visible());
     let row = match key {
         UserKey::Id(id) => in_tenant
             .filter(users::id.eq(id.0))
@@ -222,6 +232,7 @@ pub(crate) fn require_user(
     let n: i64 = users::table
         .filter(users::tenant_id.eq(tenant.0))
         .filter(users::id.eq(user.0))
+        .filter(visible())
         .select(count_star())
         .get_result(conn)?;
     if n == 0 {
