@@ -9,4 +9,5 @@ mod groups;
 mod indexes;
 mod queries;
 mod search;
+mod staged_import;
 mod upgrade;
