@@ -165,7 +165,11 @@ async fn kill_9_during_a_chunked_import() {
         file.push_str(&format!("Imported {i},imported{i}@crash.test\n"));
     }
     let import = tokio::spawn({
-        let (client, url, token) = (client.clone(), first.url("/keaz/import/users"), token.clone());
+        let (client, url, token) = (
+            client.clone(),
+            first.url("/keaz/import/users"),
+            token.clone(),
+        );
         async move {
             client
                 .post(url)
@@ -188,8 +192,14 @@ async fn kill_9_during_a_chunked_import() {
         if pending > 0 {
             break;
         }
-        assert!(!import.is_finished(), "the import ended before any chunk was seen");
-        assert!(started.elapsed() < Duration::from_secs(120), "no chunk written");
+        assert!(
+            !import.is_finished(),
+            "the import ended before any chunk was seen"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no chunk written"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     first.signal("-KILL");
@@ -200,7 +210,10 @@ async fn kill_9_during_a_chunked_import() {
         tokio::task::spawn_blocking(move || inspect(&p, tenant))
             .await
             .unwrap();
-    assert!(pending > 0 && batches == 1, "{pending} pending, {batches} batches");
+    assert!(
+        pending > 0 && batches == 1,
+        "{pending} pending, {batches} batches"
+    );
     eprintln!(
         "killed mid-import: {pending} of {ROWS} users pending, {users} users, {audits} create \
          audit rows, {mail} outbox rows"
@@ -210,7 +223,11 @@ async fn kill_9_during_a_chunked_import() {
     let mut again = serve(&dir, &url, "5m");
     again.ready(&client).await;
     let token = login(&client, &again).await;
-    assert_eq!(listed(&client, &again, &token).await, 1, "only the admin is listed");
+    assert_eq!(
+        listed(&client, &again, &token).await,
+        1,
+        "only the admin is listed"
+    );
     let p = path.clone();
     let (still, ..) = tokio::task::spawn_blocking(move || inspect(&p, tenant))
         .await
@@ -233,7 +250,10 @@ async fn kill_9_during_a_chunked_import() {
             assert_eq!(left, before);
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(60), "not swept: {left:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "not swept: {left:?}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let token = login(&client, &swept).await;

@@ -65,9 +65,8 @@ pub(crate) fn flip(conn: &mut DbConn, batch: i64, expected: usize) -> Result<(),
                 outbox::lease_until.eq(None::<i64>),
             ))
             .execute(c)?;
-        let closed =
-            diesel::delete(import_batches::table.filter(import_batches::id.eq(batch)))
-                .execute(c)?;
+        let closed = diesel::delete(import_batches::table.filter(import_batches::id.eq(batch)))
+            .execute(c)?;
         if closed != 1 {
             return Err(gone(batch));
         }

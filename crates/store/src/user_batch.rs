@@ -20,8 +20,8 @@ use rosetta_core::{NewAudit, NewEmail, NewTicket, NewUserWrite, TenantId, Timest
 use uuid::Uuid;
 
 use crate::db::{write_transaction, DbConn};
-use crate::import_batch;
 use crate::error::StoreError;
+use crate::import_batch;
 use crate::rows::audit::{insert_audits, AuditValues};
 use crate::rows::groups::set_user_groups;
 use crate::rows::outbox::{insert_emails, OutboxValues};

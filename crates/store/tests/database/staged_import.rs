@@ -178,7 +178,10 @@ async fn readers_never_see_part_of_an_import(backend: Backend) {
     assert_eq!(importing.await.unwrap().unwrap(), n);
     if backend == Backend::Sqlite {
         // The point of the chunks: reads went on while the import was half written.
-        assert!(interleaved > 0, "no read between two chunks in {reads} reads");
+        assert!(
+            interleaved > 0,
+            "no read between two chunks in {reads} reads"
+        );
     }
     let after = reader
         .list_users(tenant, &all, rosetta_core::Cursor::Start, 10)
@@ -207,7 +210,11 @@ async fn a_conflict_in_the_last_chunk_leaves_nothing(backend: Backend) {
     users[last].email = "Taken@B.test".into();
 
     let staged = import(&dir, tenant, users.clone()).await.unwrap_err();
-    assert_eq!(stored(&app.db, tenant).await, before, "the failed import left rows");
+    assert_eq!(
+        stored(&app.db, tenant).await,
+        before,
+        "the failed import left rows"
+    );
     assert_eq!(pending_users(&app.db).await, 0);
     assert_eq!(batches(&app.db).await, 0);
     assert!(app.emails().await.is_empty(), "mail of a failed import");
@@ -216,7 +223,10 @@ async fn a_conflict_in_the_last_chunk_leaves_nothing(backend: Backend) {
     // holds all these users).
     let whole = import(&app.directory, tenant, users).await.unwrap_err();
     assert_eq!(format!("{staged:?}"), format!("{whole:?}"));
-    assert!(matches!(staged, (None, CoreError::Conflict(_))), "{staged:?}");
+    assert!(
+        matches!(staged, (None, CoreError::Conflict(_))),
+        "{staged:?}"
+    );
     assert_eq!(stored(&app.db, tenant).await, before);
 
     // The keys the failed import held are free again.
