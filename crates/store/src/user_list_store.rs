@@ -10,7 +10,7 @@ use rosetta_core::{CoreResult, Cursor, Page, TenantId, User, UserFilter, UserId,
 use crate::db::{Backend, DbConn};
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
-use crate::rows::users::{into_users, visible, UserRow};
+use crate::rows::users::{into_users, visible, visible_count, UserRow};
 use crate::schema::users;
 use crate::search::{indexable, name_key_pattern, narrowed, Engine, Key, Match, NamePart};
 
@@ -27,9 +27,11 @@ impl UserListStore for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
-                let total: i64 = filtered(Engine::of(conn), tenant, &filter, Walk::Count)
-                    .select(count_star())
-                    .get_result(conn)?;
+                let e = Engine::of(conn);
+                let count = || filtered(e, tenant, &filter, Walk::Count).select(count_star());
+                let total: Option<i64> =
+                    visible_count(count().filter(visible()), count()).get_result(conn)?;
+                let total = total.unwrap_or(0);
                 let (users, next) = load_page(conn, tenant, &filter, cursor, limit)?;
                 Ok(Page {
                     users,
@@ -80,6 +82,7 @@ fn load_page(
     limit: u32,
 ) -> Result<(Vec<User>, Option<UserId>), StoreError> {
     let mut q = filtered(Engine::of(conn), tenant, filter, Walk::ById)
+        .filter(visible())
         .select(UserRow::as_select())
         .order(users::id.asc())
         .limit(i64::from(limit) + 1);
@@ -109,6 +112,8 @@ enum Walk {
     ById,
 }
 
+/// The tenant's users matching `f`, pending imports' rows included: each caller adds
+/// [`visible`] (pages) or counts through [`visible_count`].
 fn filtered<'a>(
     e: Engine,
     tenant: TenantId,
@@ -135,8 +140,7 @@ fn filtered<'a>(
         users::table
             .filter(users::tenant_id.eq(tenant.0))
             .into_boxed::<Backend>()
-    }
-    .filter(visible());
+    };
     if !f.statuses.is_empty() {
         let s: Vec<&'static str> = f.statuses.iter().map(|s| s.as_str()).collect();
         q = q.filter(users::status.eq_any(s));

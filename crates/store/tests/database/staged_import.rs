@@ -151,10 +151,12 @@ async fn readers_never_see_part_of_an_import(backend: Backend) {
         ] {
             assert!(count == 0 || count == n, "{what} saw {count} of {n} users");
         }
-        assert_eq!(listed.users.is_empty(), listed.total == 0);
+        assert!(listed.users.is_empty() || listed.users.len() == 10);
         seen.extend([
             ("mail", mailed > 0),
             ("list", listed.total as usize == n),
+            // The page is read after its count (on PostgreSQL it may see a later commit).
+            ("page", !listed.users.is_empty()),
             ("search", searched.total as usize == n),
             ("get by email", got.is_some()),
             ("login", !logins.is_empty()),
