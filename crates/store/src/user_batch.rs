@@ -172,7 +172,15 @@ fn insert_staged(
             ids.extend(got);
             start = stop;
         }
+        let flipping = std::time::Instant::now();
         import_batch::flip(conn, batch, ids.len())?;
+        tracing::info!(
+            batch,
+            users = ids.len(),
+            chunks = ids.len().div_ceil(chunk),
+            flip_ms = flipping.elapsed().as_millis(),
+            "import: written in chunks and shown"
+        );
         Ok(ids)
     };
     match written() {
