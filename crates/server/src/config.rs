@@ -104,6 +104,11 @@ pub struct LimitsConfig {
     /// as often as this (at most every minute).
     #[serde(deserialize_with = "duration")]
     pub import_stale: Duration,
+    /// Users per write transaction of a bigger import on SQLite; an import of at most this
+    /// many is one transaction (set it above `limits.import_bytes` allows to have every import
+    /// one transaction again, e.g. to measure the difference).
+    #[serde(deserialize_with = "num")]
+    pub import_chunk: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -223,6 +228,7 @@ impl Default for LimitsConfig {
             body_timeout: Duration::from_secs(10),
             full_lists: 8,
             import_stale: Duration::from_secs(300),
+            import_chunk: rosetta_store::IMPORT_CHUNK,
         }
     }
 }
@@ -361,6 +367,7 @@ impl Config {
             || self.limits.body_timeout.is_zero()
             || self.limits.full_lists == 0
             || self.limits.import_stale.is_zero()
+            || self.limits.import_chunk == 0
             || self.email.send_concurrency == 0
         {
             return Err(ConfigError::Invalid("limits must be positive".into()));
