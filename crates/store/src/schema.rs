@@ -81,6 +81,7 @@ diesel::table! {
         tenant_id -> BigInt,
         started_at -> BigInt,
         heartbeat_at -> BigInt,
+        shown_at -> Nullable<BigInt>,
     }
 }
 

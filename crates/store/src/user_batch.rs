@@ -173,7 +173,7 @@ fn insert_staged(
             start = stop;
         }
         let flipping = std::time::Instant::now();
-        import_batch::flip(conn, batch, ids.len())?;
+        import_batch::flip(conn, batch, ids.len(), chrono::Utc::now())?;
         tracing::info!(
             batch,
             users = ids.len(),
@@ -184,7 +184,13 @@ fn insert_staged(
         Ok(ids)
     };
     match written() {
-        Ok(ids) => Ok(ids),
+        Ok(ids) => {
+            // Shown and committed: the import has succeeded whatever becomes of its mail.
+            if let Err(e) = import_batch::release(conn, batch) {
+                tracing::error!(batch, error = %e, "import: mail not released yet (the sweep will)");
+            }
+            Ok(ids)
+        }
         Err(e) => {
             if let Err(left) = import_batch::remove(conn, batch) {
                 // The sweep removes it once its heartbeat is stale; nobody sees it meanwhile.

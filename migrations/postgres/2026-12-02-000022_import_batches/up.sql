@@ -6,7 +6,9 @@ CREATE TABLE import_batches (
     id           BIGSERIAL PRIMARY KEY,
     tenant_id    BIGINT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     started_at   BIGINT NOT NULL,
-    heartbeat_at BIGINT NOT NULL
+    heartbeat_at BIGINT NOT NULL,
+    -- When the flip showed the batch's users; the batch stays until its mail is released.
+    shown_at     BIGINT
 );
 
 ALTER TABLE users ADD COLUMN import_batch BIGINT;

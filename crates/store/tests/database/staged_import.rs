@@ -273,10 +273,36 @@ async fn the_sweep_removes_a_stale_batch(backend: Backend) {
         )
         .await
         .unwrap();
+    // And one shown by its flip whose gateway died before its mail was released.
+    app.directory
+        .create_users(
+            &Actor::cli(tenant),
+            CreateUsersRequest {
+                users: vec![onboard("shown@c.test")],
+                onboarding: Onboarding::Activation { email: true },
+            },
+        )
+        .await
+        .unwrap();
     let now = chrono::Utc::now().timestamp_millis();
     let (stale_id, live_id) = (stale[0].id.0, live[0].id.0);
     app.db
         .run(move |c| {
+            let shown: i64 = diesel::insert_into(import_batches::table)
+                .values((
+                    import_batches::tenant_id.eq(tenant.0),
+                    import_batches::started_at.eq(now - 600_000),
+                    import_batches::heartbeat_at.eq(now - 600_000),
+                    import_batches::shown_at.eq(now - 600_000),
+                ))
+                .returning(import_batches::id)
+                .get_result(c)?;
+            diesel::update(outbox::table.filter(outbox::to_addr.eq("shown@c.test")))
+                .set((
+                    outbox::import_batch.eq(shown),
+                    outbox::lease_until.eq(i64::MAX),
+                ))
+                .execute(c)?;
             for (user, heartbeat) in [(stale_id, now - 600_000), (live_id, now)] {
                 let batch: i64 = diesel::insert_into(import_batches::table)
                     .values((
@@ -306,15 +332,19 @@ async fn the_sweep_removes_a_stale_batch(backend: Backend) {
         .await
         .unwrap();
     assert!(app.emails().await.is_empty(), "mail of a pending user");
-    assert_eq!(stored(&app.db, tenant).await, (2, 2, 2, 2));
+    assert_eq!(stored(&app.db, tenant).await, (3, 3, 3, 3));
 
     let swept = store
         .sweep_imports(chrono::Utc::now() - chrono::Duration::minutes(5))
         .await
         .unwrap();
-    assert_eq!(swept, 1);
-    // The stale batch went with everything it wrote; the live one is untouched.
-    assert_eq!(stored(&app.db, tenant).await, (1, 1, 1, 1));
+    assert_eq!(swept, 2);
+    // The stale batch went with everything it wrote; the shown one's mail went out; the live
+    // one is untouched.
+    assert_eq!(stored(&app.db, tenant).await, (2, 2, 2, 2));
+    let sent = app.emails().await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, "shown@c.test");
     assert_eq!(batches(&app.db).await, 1);
     assert_eq!(pending_users(&app.db).await, 1);
     let audits_left: i64 = app
