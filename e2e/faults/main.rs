@@ -32,6 +32,7 @@ macro_rules! on_both_backends {
 
 mod crash;
 mod disk;
+mod import_crash;
 mod outage;
 mod stderr;
 

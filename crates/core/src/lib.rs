@@ -15,7 +15,7 @@ pub mod text;
 pub use directory::{
     ActivateRequest, Actor, AddBookingRequest, CreateCredentialRequest, CreateGroupRequest,
     CreateUserRequest, CreateUsersRequest, DeleteGroupRequest, Directory, ImportUsersRequest,
-    ImportedUser, LoginCheck, ModifyGroupRequest, NameInput, NewUser, Onboarding, Outbox,
+    ImportedUser, Imports, LoginCheck, ModifyGroupRequest, NameInput, NewUser, Onboarding, Outbox,
     Principal, PutAssetRequest, ReplaceGroupRequest, ResetTicketRequest, SessionAuth, Settings,
     StartSessionRequest, UpdateUserRequest, Usage, UserPatch,
 };

@@ -49,7 +49,8 @@ pub async fn open_with(
                 .unwrap_or_else(|_| "url".into()),
             message: e.to_string().replace('\n', " "),
         })?;
-    let store: Arc<dyn Store> = Arc::new(DieselStore::new(db.clone()));
+    let store: Arc<dyn Store> =
+        Arc::new(DieselStore::new(db.clone()).with_import_chunk(config.limits.import_chunk));
     let secret = match &config.security.secret_key {
         Some(k) => k.clone(),
         None => store

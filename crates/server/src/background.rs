@@ -1,5 +1,5 @@
 //! Tasks that run beside the listeners for as long as the gateway does: the email outbox
-//! sender.
+//! sender, the usage flush and prune, and the sweep of unfinished imports.
 //!
 //! Messages are written to the outbox in the same transaction as the change that causes them,
 //! so nothing is lost while the mail server (or this process) is down. The sender claims each
@@ -42,6 +42,9 @@ const USAGE_PRUNE: Duration = Duration::from_secs(3600);
 /// days): far beyond any lockout, so pruning never unlocks a name early.
 const LOGIN_FAILURE_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
+/// The longest wait between two sweeps of unfinished imports.
+const IMPORT_SWEEP: Duration = Duration::from_secs(60);
+
 /// Adds the calls counted in memory to their daily buckets, one batch per flush (never a
 /// database round trip per request).
 pub async fn flush_usage(directory: &Directory, metrics: &Metrics) {
@@ -76,6 +79,23 @@ async fn prune_usage(directory: Arc<Directory>, retention: Duration) {
     }
 }
 
+/// Removes the imports a gateway left unfinished (killed mid-import), once their heartbeat is
+/// older than `stale`: at start, then every `stale` (at least every minute). By every
+/// replica: removing is idempotent, and a live import's heartbeat is never that old.
+async fn sweep_imports(directory: Arc<Directory>, stale: Duration) {
+    let mut tick = tokio::time::interval(stale.clamp(Duration::from_secs(1), IMPORT_SWEEP));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let before = Utc::now() - chrono::Duration::from_std(stale).unwrap_or_default();
+        match directory.imports().sweep(before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(imports = n, "import: removed unfinished imports"),
+            Err(e) => tracing::warn!(error = %e, "import: cannot sweep unfinished imports"),
+        }
+    }
+}
+
 pub fn spawn(
     config: &Config,
     directory: Arc<Directory>,
@@ -83,6 +103,7 @@ pub fn spawn(
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let usage_dir = directory.clone();
     let prune = tokio::spawn(prune_usage(directory.clone(), config.usage.retention));
+    let sweep = tokio::spawn(sweep_imports(directory.clone(), config.limits.import_stale));
     let usage = tokio::spawn(async move {
         let mut tick = tokio::time::interval(USAGE_FLUSH);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -112,7 +133,7 @@ pub fn spawn(
         max_backoff: config.email.max_backoff,
         concurrency: config.email.send_concurrency.max(1),
     };
-    vec![tokio::spawn(sender.run()), usage, prune]
+    vec![tokio::spawn(sender.run()), usage, prune, sweep]
 }
 
 enum Transport {

@@ -99,6 +99,16 @@ pub struct LimitsConfig {
     /// once; one more is answered 503 with `Retry-After` in the dialect's error shape.
     #[serde(deserialize_with = "num")]
     pub full_lists: usize,
+    /// An import still being written whose last chunk is older than this is taken for dead
+    /// (its gateway stopped mid-import) and removed by the background sweep, at start and then
+    /// as often as this (at most every minute).
+    #[serde(deserialize_with = "duration")]
+    pub import_stale: Duration,
+    /// Users per write transaction of a bigger import on SQLite; an import of at most this
+    /// many is one transaction (set it above `limits.import_bytes` allows to have every import
+    /// one transaction again, e.g. to measure the difference).
+    #[serde(deserialize_with = "num")]
+    pub import_chunk: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -217,6 +227,8 @@ impl Default for LimitsConfig {
             import_bytes: 10 * 1024 * 1024,
             body_timeout: Duration::from_secs(10),
             full_lists: 8,
+            import_stale: Duration::from_secs(300),
+            import_chunk: rosetta_store::IMPORT_CHUNK,
         }
     }
 }
@@ -354,6 +366,8 @@ impl Config {
             || self.limits.import_bytes == 0
             || self.limits.body_timeout.is_zero()
             || self.limits.full_lists == 0
+            || self.limits.import_stale.is_zero()
+            || self.limits.import_chunk == 0
             || self.email.send_concurrency == 0
         {
             return Err(ConfigError::Invalid("limits must be positive".into()));

@@ -18,6 +18,7 @@ use crate::rows::groups::{
     add_members, clear_members, group_refs, group_row, insert_group_row, into_groups, member_ids,
     remove_members, GroupValues,
 };
+use crate::rows::users::visible;
 use crate::schema::{group_audit, groups, users};
 
 /// Group uuids read by one statement of `group_names`.
@@ -99,6 +100,7 @@ impl GroupStore for DieselStore {
                 let id: Option<i64> = users::table
                     .filter(users::tenant_id.eq(tenant.0))
                     .filter(users::uuid.eq(user.to_string()))
+                    .filter(visible())
                     .select(users::id)
                     .first(conn)
                     .optional()?;
@@ -208,6 +210,7 @@ fn update(conn: &mut DbConn, write: GroupUpdateWrite, now: Timestamp) -> Result<
         // Removing a uuid that is no member (or no user) changes nothing.
         let ids: Vec<i64> = users::table
             .filter(users::tenant_id.eq(tenant.0))
+            .filter(visible())
             .filter(users::uuid.eq_any(remove.iter().map(Uuid::to_string).collect::<Vec<_>>()))
             .select(users::id)
             .load(conn)?;

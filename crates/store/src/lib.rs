@@ -10,6 +10,7 @@ pub mod error;
 pub mod explain;
 mod group_store;
 mod health;
+mod import_batch;
 mod login_store;
 mod operator_store;
 mod outbox_store;
@@ -28,6 +29,6 @@ mod user_store;
 
 pub use bulk::{BulkAudit, BulkUser};
 pub use db::{run_migrations, Db, DbConn, DbUrl};
-pub use diesel_store::DieselStore;
+pub use diesel_store::{DieselStore, IMPORT_CHUNK};
 pub use error::{StoreError, UniqueIndex};
 pub use health::PROBE_INTERVAL;

@@ -10,7 +10,7 @@ use rosetta_core::{
 use crate::db::{on_backend, Backend};
 use crate::diesel_store::DieselStore;
 use crate::rows::millis;
-use crate::rows::users::UserRow;
+use crate::rows::users::{visible, UserRow};
 use crate::schema::{login_failures, users};
 
 #[async_trait]
@@ -20,6 +20,7 @@ impl LoginStore for DieselStore {
             .db
             .run(move |conn| {
                 let q = users::table
+                    .filter(visible())
                     .select(UserRow::as_select())
                     .into_boxed::<Backend>();
                 let q = match &key {

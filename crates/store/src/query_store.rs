@@ -35,8 +35,9 @@ impl QueryStore for DieselStore {
             .db
             .run(move |conn| {
                 let e = Engine::of(conn);
-                let total: i64 =
+                let total: Option<i64> =
                     pages::user_count(e, tenant.0, filter.as_ref())?.get_result(conn)?;
+                let total = total.unwrap_or(0);
                 let mut items = Vec::new();
                 if limit > 0 && offset < total {
                     let rows: Vec<UserRow> = pages::user_page(

@@ -71,6 +71,17 @@ diesel::table! {
         updated_at -> BigInt,
         version -> BigInt,
         full_name_key -> Text,
+        import_batch -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    import_batches (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        started_at -> BigInt,
+        heartbeat_at -> BigInt,
+        shown_at -> Nullable<BigInt>,
     }
 }
 
@@ -172,6 +183,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sealed -> Bool,
         kind -> Nullable<Text>,
+        import_batch -> Nullable<BigInt>,
     }
 }
 

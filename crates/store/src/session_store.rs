@@ -13,7 +13,7 @@ use crate::diesel_store::DieselStore;
 use crate::rows::millis;
 use crate::rows::sessions::{SessionRow, SessionValues};
 use crate::rows::tenants::cached_roles;
-use crate::rows::users::UserRow;
+use crate::rows::users::{visible, UserRow};
 use crate::schema::{sessions, tenants, users};
 
 #[async_trait]
@@ -72,6 +72,7 @@ impl SessionStore for DieselStore {
                     .inner_join(users::table.inner_join(tenants::table))
                     .filter(sessions::token_hash.eq(&token_hash))
                     .filter(users::tenant_id.eq(sessions::tenant_id))
+                    .filter(visible())
                     .select((
                         SessionRow::as_select(),
                         UserRow::as_select(),

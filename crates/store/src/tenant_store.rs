@@ -219,10 +219,23 @@ impl TenantStore for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
-                let rows: Vec<(i64, String, i64)> = users::table
-                    .group_by((users::tenant_id, users::status))
-                    .select((users::tenant_id, users::status, diesel::dsl::count_star()))
-                    .load(conn)?;
+                // As `rows::users::visible_count`: the filter only while an import is pending,
+                // so the counts are read from `users_tenant_status_idx` alone; one read
+                // transaction, so no import begins between the question and the counts.
+                let rows: Vec<(i64, String, i64)> = conn.transaction(|c| {
+                    let pending = crate::rows::users::import_pending(c)?;
+                    let counts = users::table
+                        .group_by((users::tenant_id, users::status))
+                        .select((users::tenant_id, users::status, diesel::dsl::count_star()));
+                    if pending {
+                        counts
+                            .filter(crate::rows::users::visible())
+                            .load(c)
+                            .map_err(StoreError::from)
+                    } else {
+                        counts.load(c).map_err(StoreError::from)
+                    }
+                })?;
                 rows.into_iter()
                     .map(|(tenant, status, n)| {
                         let status = Status::parse(&status)

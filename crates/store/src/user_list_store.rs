@@ -11,7 +11,7 @@ use rosetta_core::{CoreResult, Cursor, Page, TenantId, User, UserFilter, UserId,
 use crate::db::{Backend, DbConn};
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
-use crate::rows::users::{into_users, UserRow};
+use crate::rows::users::{import_pending, into_users, visible, visible_count, UserRow};
 use crate::schema::users;
 use crate::search::{indexable, name_key_pattern, narrowed, Engine, Key, Match, NamePart};
 
@@ -31,9 +31,11 @@ impl UserListStore for DieselStore {
                 if let Cursor::Offset(skip) = cursor {
                     return offset_page(conn, tenant, &filter, skip, limit);
                 }
-                let total: i64 = filtered(Engine::of(conn), tenant, &filter, Walk::Count)
-                    .select(count_star())
-                    .get_result(conn)?;
+                let e = Engine::of(conn);
+                let count = || filtered(e, tenant, &filter, Walk::Count).select(count_star());
+                let total: Option<i64> =
+                    visible_count(count().filter(visible()), count()).get_result(conn)?;
+                let total = total.unwrap_or(0);
                 let (users, next) = load_page(conn, tenant, &filter, cursor, limit)?;
                 Ok(Page {
                     users,
@@ -84,6 +86,7 @@ fn load_page(
     limit: u32,
 ) -> Result<(Vec<User>, Option<UserId>), StoreError> {
     let mut q = filtered(Engine::of(conn), tenant, filter, Walk::ById)
+        .filter(visible())
         .select(UserRow::as_select())
         .order(users::id.asc())
         .limit(i64::from(limit) + 1);
@@ -123,24 +126,33 @@ fn offset_page(
     limit: u32,
 ) -> Result<Page, StoreError> {
     let want = limit as usize + 1;
-    let mut total: u64 = 0;
-    let mut ids: Vec<i64> = Vec::with_capacity(want);
-    {
-        let rows =
-            id_walk(Engine::of(conn), tenant, filter).load_iter::<i64, DefaultLoadingMode>(conn)?;
-        for id in rows {
+    let e = Engine::of(conn);
+    // The import marker is in no index the walk reads (the filter on it would read every
+    // matching row): as counts do (`visible_count`), ask first whether an import is pending,
+    // in the same read transaction as the walk, and filter only then.
+    let (total, mut ids) = conn.transaction(|c| {
+        let walk = if import_pending(c)? {
+            id_walk(e, tenant, filter).filter(visible())
+        } else {
+            id_walk(e, tenant, filter)
+        };
+        let mut total: u64 = 0;
+        let mut ids: Vec<i64> = Vec::with_capacity(want);
+        for id in walk.load_iter::<i64, DefaultLoadingMode>(c)? {
             let id = id?;
             if total >= skip && ids.len() < want {
                 ids.push(id);
             }
             total += 1;
         }
-    }
+        Ok::<_, StoreError>((total, ids))
+    })?;
     let more = ids.len() > limit as usize;
     ids.truncate(limit as usize);
     let rows: Vec<UserRow> = if ids.is_empty() {
         Vec::new()
     } else {
+        // The ids were visible in the walk's snapshot; a user deleted since is simply absent.
         users::table
             .filter(users::tenant_id.eq(tenant.0))
             .filter(users::id.eq_any(&ids))
@@ -181,6 +193,8 @@ enum Walk {
     Ids,
 }
 
+/// The tenant's users matching `f`, pending imports' rows included: each caller adds
+/// [`visible`] (pages) or counts through [`visible_count`].
 fn filtered<'a>(
     e: Engine,
     tenant: TenantId,

@@ -11,13 +11,14 @@ use rosetta_core::{
 use crate::db::DbConn;
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
+use crate::import_batch;
 use crate::rows::audit::AuditValues;
 use crate::rows::groups::set_user_groups;
 use crate::rows::millis;
 use crate::rows::outbox::OutboxValues;
 use crate::rows::tickets::TicketValues;
 use crate::rows::user_values::{NewUserRow, UserValues};
-use crate::rows::users::{load_user, user_by_id, UserRow};
+use crate::rows::users::{load_user, user_by_id, visible, UserRow};
 use crate::schema::{sessions, tickets, users};
 use crate::user_batch::insert_batch;
 
@@ -35,10 +36,18 @@ impl UserStore for DieselStore {
         users: Vec<NewUserWrite>,
         now: Timestamp,
     ) -> CoreResult<Vec<User>> {
+        let chunk = self.import_chunk;
         Ok(self
             .db
-            // `run`, not `write`: the batch opens its transaction once its rows are encoded.
-            .run(move |conn| insert_batch(conn, users, now))
+            // `run`, not `write`: the batch opens its transactions once its rows are encoded.
+            .run(move |conn| insert_batch(conn, users, now, chunk))
+            .await?)
+    }
+
+    async fn sweep_imports(&self, stale_before: Timestamp) -> CoreResult<u64> {
+        Ok(self
+            .db
+            .run(move |conn| import_batch::sweep(conn, stale_before))
             .await?)
     }
 
@@ -88,6 +97,7 @@ impl UserStore for DieselStore {
                 let row: Option<(UserRow, Option<i64>)> = users::table
                     .filter(users::tenant_id.eq(tenant.0))
                     .filter(users::id.eq(id.0))
+                    .filter(visible())
                     .select((UserRow::as_select(), live))
                     .first(conn)
                     .optional()?;
@@ -115,6 +125,7 @@ impl UserStore for DieselStore {
                 let target = users::table
                     .filter(users::tenant_id.eq(tenant.0))
                     .filter(users::id.eq(id.0))
+                    .filter(visible())
                     .filter(users::version.eq(expected_version));
                 let changed = diesel::update(target)
                     .set((&values, users::version.eq(users::version + 1)))
@@ -123,6 +134,7 @@ impl UserStore for DieselStore {
                     let current: Option<i64> = users::table
                         .filter(users::tenant_id.eq(tenant.0))
                         .filter(users::id.eq(id.0))
+                        .filter(visible())
                         .select(users::version)
                         .first(conn)
                         .optional()?;
@@ -176,7 +188,8 @@ impl UserStore for DieselStore {
             .write(move |conn| {
                 let owned = users::table
                     .filter(users::tenant_id.eq(tenant.0))
-                    .filter(users::id.eq(id.0));
+                    .filter(users::id.eq(id.0))
+                    .filter(visible());
                 // A write that changes nothing but finds the row only at the expected version:
                 // on PostgreSQL it also takes the row's lock, so no update slips in between
                 // this check and the DELETE (on SQLite the write transaction already excludes

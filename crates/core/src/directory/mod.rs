@@ -31,7 +31,7 @@ pub use group_requests::{
 };
 pub use imports::{ImportUsersRequest, ImportedUser};
 pub use logins::LoginCheck;
-pub use operations::{Outbox, Usage};
+pub use operations::{Imports, Outbox, Usage};
 pub use requests::{
     ActivateRequest, AddBookingRequest, CreateCredentialRequest, CreateUserRequest,
     CreateUsersRequest, NameInput, NewUser, Onboarding, PutAssetRequest, ResetTicketRequest,

@@ -1,5 +1,5 @@
 //! What the gateway itself does with the database besides serving dialects: sending the
-//! outbox and recording usage. Each is a small handle over the directory's store, so the
+//! outbox, recording usage and sweeping unfinished imports. Each is a small handle over the directory's store, so the
 //! server holds these capabilities and never the store itself.
 
 use std::sync::Arc;
@@ -123,7 +123,27 @@ impl Usage {
     }
 }
 
+/// Imports left unfinished by a gateway that died mid-import, for the background sweep.
+#[derive(Clone)]
+pub struct Imports {
+    store: Arc<dyn Store>,
+}
+
+impl Imports {
+    /// Removes every unfinished import whose last sign of life is older than `stale_before`
+    /// (no reader ever saw its users); how many went.
+    pub async fn sweep(&self, stale_before: Timestamp) -> CoreResult<u64> {
+        self.store.sweep_imports(stale_before).await
+    }
+}
+
 impl Directory {
+    pub fn imports(&self) -> Imports {
+        Imports {
+            store: Arc::clone(&self.store),
+        }
+    }
+
     pub fn outbox(&self) -> Outbox {
         Outbox {
             store: Arc::clone(&self.store),

@@ -57,9 +57,13 @@ pub enum EndSessions {
 pub trait UserStore: Send + Sync {
     /// Inserts the user with its secrets, audit row, optional activation ticket and emails.
     async fn insert_user(&self, user: NewUserWrite, now: Timestamp) -> CoreResult<User>;
-    /// Inserts many users in one transaction (CSV import): all or nothing.
+    /// Inserts many users (CSV import): all or nothing, and no reader sees any of them before
+    /// all of them.
     async fn insert_users(&self, users: Vec<NewUserWrite>, now: Timestamp)
         -> CoreResult<Vec<User>>;
+    /// Removes what imports left unfinished (their gateway died mid-import) whose last sign
+    /// of life is older than `stale_before`; how many imports went.
+    async fn sweep_imports(&self, stale_before: Timestamp) -> CoreResult<u64>;
     async fn user(&self, tenant: TenantId, key: UserKey) -> CoreResult<Option<User>>;
     async fn user_secrets(&self, tenant: TenantId, id: UserId) -> CoreResult<Option<UserSecrets>>;
     /// A user with its unexpired sessions of `kind` counted, read on one connection (the one

@@ -77,6 +77,7 @@ fn compare(c: &Comparison<GroupAttr>) -> Result<P, StoreError> {
             let with = group_members::table
                 .inner_join(users::table)
                 .filter(users::uuid.eq(text(c)?))
+                .filter(crate::rows::users::visible())
                 .select(group_members::group_id);
             let p: P = Box::new(groups::id.eq_any(with));
             if op == CompareOp::Ne {

@@ -261,7 +261,9 @@ fn present(a: UserAttr) -> P {
     }
 }
 
-/// The boxed query of the tenant's users matching `filter`, for `engine`.
+/// The boxed query of the tenant's users matching `filter`, for `engine`, pending imports'
+/// rows included: `query::pages` adds `rows::users::visible` to the page and counts through
+/// `rows::users::visible_count`.
 pub(crate) fn filtered<'a>(
     e: Engine,
     tenant: i64,

@@ -124,6 +124,7 @@ pub(crate) fn members_of(
     let rows: Vec<(i64, String, String)> = group_members::table
         .inner_join(users::table)
         .filter(group_members::group_id.eq_any(group_ids))
+        .filter(super::users::visible())
         .order((group_members::group_id, users::id))
         .select((group_members::group_id, users::uuid, users::full_name))
         .load(conn)?;
@@ -224,6 +225,7 @@ pub(crate) fn member_ids(
         let rows: Vec<(String, i64)> = users::table
             .filter(users::tenant_id.eq(tenant.0))
             .filter(users::uuid.eq_any(chunk))
+            .filter(super::users::visible())
             .select((users::uuid, users::id))
             .load(conn)?;
         found.extend(rows);

@@ -23,10 +23,17 @@ pub(crate) struct OutboxValues<'a> {
     created_at: i64,
     attempts: i32,
     next_attempt_at: i64,
+    /// Set (with a lease that never runs out) for the mail of an import still being written:
+    /// the sender passes it by until the import's flip clears both (`crate::import_batch`).
+    lease_until: Option<i64>,
+    import_batch: Option<i64>,
 }
 
 /// Bound parameters per outbox row.
-pub(crate) const OUTBOX_COLUMNS: usize = 9;
+pub(crate) const OUTBOX_COLUMNS: usize = 11;
+
+/// The lease of a pending import's mail: later than any `now` the sender compares it with.
+pub(crate) const HELD_BY_IMPORT: i64 = i64::MAX;
 
 impl<'a> OutboxValues<'a> {
     pub(crate) fn new(email: &'a NewEmail, now: Timestamp) -> Self {
@@ -47,7 +54,16 @@ impl<'a> OutboxValues<'a> {
             created_at: millis(now),
             attempts: 0,
             next_attempt_at: millis(now),
+            lease_until: None,
+            import_batch: None,
         }
+    }
+
+    /// The message held for import batch `batch`: leased to it until its flip, so no sender
+    /// takes it (nor would its due and claim filters, unchanged, let one).
+    pub(crate) fn set_import_batch(&mut self, batch: i64) {
+        self.lease_until = Some(HELD_BY_IMPORT);
+        self.import_batch = Some(batch);
     }
 
     pub(crate) fn insert(&self, conn: &mut DbConn) -> Result<(), StoreError> {

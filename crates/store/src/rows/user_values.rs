@@ -133,7 +133,7 @@ impl UserValues {
     }
 }
 
-/// Every column a new user row sets: the record's columns, its secrets, and the two columns
+/// Every column a new user row sets: the record's columns, its secrets, and the three columns
 /// only an insert sets.
 #[derive(Insertable)]
 #[diesel(table_name = users, treat_none_as_default_value = false)]
@@ -144,11 +144,14 @@ pub(crate) struct NewUserRow {
     memorable_word_enc: Option<String>,
     created_at: i64,
     version: i64,
+    /// The import batch the row is written under, invisible until its flip; `None` (NULL)
+    /// for every other insert (`crate::import_batch`).
+    import_batch: Option<i64>,
 }
 
-/// Bound parameters per new user row (the columns of [`UserValues`] and the four of
+/// Bound parameters per new user row (the columns of [`UserValues`] and the five of
 /// [`NewUserRow`]).
-pub(crate) const USER_COLUMNS: usize = 36;
+pub(crate) const USER_COLUMNS: usize = 37;
 
 impl NewUserRow {
     pub(crate) fn new(
@@ -166,7 +169,13 @@ impl NewUserRow {
             memorable_word_enc,
             created_at: millis(now),
             version: 1,
+            import_batch: None,
         })
+    }
+
+    /// The row written under import batch `batch`: no reader sees it until the batch's flip.
+    pub(crate) fn set_import_batch(&mut self, batch: i64) {
+        self.import_batch = Some(batch);
     }
 
     /// Inserts one user row; returns its id.
@@ -186,6 +195,8 @@ impl NewUserRow {
             memorable_word_enc,
             created_at,
             version,
+            // Cleared by the flip before anyone reads the row as a user.
+            import_batch: _,
         } = self;
         let UserValues {
             uuid,

@@ -12,4 +12,5 @@ mod login_failures;
 mod offset_pages;
 mod queries;
 mod search;
+mod staged_import;
 mod upgrade;

@@ -3,11 +3,13 @@
 //! there by cursor, at every depth and for every kind of filter, and on SQLite the walk reads
 //! only the narrow (tenant, id, name key) index.
 
+use diesel::prelude::*;
 use rosetta_core::{
     Email, Names, Profile, SecretChange, Status, TenantId, UserFilter, UserListStore, UserRecord,
     Username,
 };
 use rosetta_store::explain;
+use rosetta_store::schema::{import_batches, users};
 use rosetta_store::{BulkAudit, BulkUser, DieselStore};
 use rosetta_testkit::{backend_tests, Backend, Fixtures, TestDirectory};
 use uuid::Uuid;
@@ -151,6 +153,51 @@ async fn positions_page_as_cursors_do(backend: Backend) {
             }
         }
     }
+
+    // Users of an import still being written (their batch not flipped) are in no position's
+    // page and no total, as they are in no cursor's.
+    let hidden: Vec<i64> = {
+        let page = store
+            .list_users(tenant, &name("an"), rosetta_core::Cursor::Start, 3)
+            .await
+            .unwrap();
+        page.users.iter().map(|u| u.id.0).collect()
+    };
+    let before = store
+        .list_users(tenant, &name("an"), rosetta_core::Cursor::Offset(0), 200)
+        .await
+        .unwrap();
+    let marked = hidden.clone();
+    app.db
+        .run(move |c| {
+            let now = chrono::Utc::now().timestamp_millis();
+            let batch: i64 = diesel::insert_into(import_batches::table)
+                .values((
+                    import_batches::tenant_id.eq(tenant.0),
+                    import_batches::started_at.eq(now),
+                    import_batches::heartbeat_at.eq(now),
+                ))
+                .returning(import_batches::id)
+                .get_result(c)?;
+            diesel::update(users::table.filter(users::id.eq_any(&marked)))
+                .set(users::import_batch.eq(batch))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let during = store
+        .list_users(tenant, &name("an"), rosetta_core::Cursor::Offset(0), 200)
+        .await
+        .unwrap();
+    assert_eq!(during.total, before.total - 3);
+    let want: Vec<_> = before
+        .users
+        .iter()
+        .map(|u| u.id)
+        .filter(|id| !hidden.contains(&id.0))
+        .collect();
+    assert_eq!(during.users.iter().map(|u| u.id).collect::<Vec<_>>(), want);
 
     // SQLite walks the narrow index alone: no table scan, no sort. PostgreSQL plans a table of
     // a few hundred rows as it likes (a sequential scan is right there), so only that the
