@@ -13,7 +13,7 @@ use crate::diesel_store::DieselStore;
 use crate::rows::millis;
 use crate::rows::sessions::{SessionRow, SessionValues};
 use crate::rows::tenants::cached_roles;
-use crate::rows::users::UserRow;
+use crate::rows::users::UserWithGroups;
 use crate::schema::{sessions, tenants, users};
 
 #[async_trait]
@@ -66,15 +66,15 @@ impl SessionStore for DieselStore {
         Ok(self
             .db
             .run(move |conn| {
-                // One statement for the session, its user and the catalogue version: on
-                // PostgreSQL every statement is a round trip.
-                let row: Option<(SessionRow, UserRow, i64)> = sessions::table
+                // One statement for the session, its user with its groups and the catalogue
+                // version: on PostgreSQL every statement is a round trip.
+                let row: Option<(SessionRow, UserWithGroups, i64)> = sessions::table
                     .inner_join(users::table.inner_join(tenants::table))
                     .filter(sessions::token_hash.eq(&token_hash))
                     .filter(users::tenant_id.eq(sessions::tenant_id))
                     .select((
                         SessionRow::as_select(),
-                        UserRow::as_select(),
+                        UserWithGroups::as_select(),
                         tenants::roles_version,
                     ))
                     .first(conn)
@@ -84,7 +84,7 @@ impl SessionStore for DieselStore {
                 };
                 let session = session.into_session()?;
                 let roles = cached_roles(conn, &cache, session.tenant_id, version)?;
-                Ok(Some((session, user.load_into(conn)?, roles)))
+                Ok(Some((session, user.into_user()?, roles)))
             })
             .await?)
     }

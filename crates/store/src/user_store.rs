@@ -17,7 +17,7 @@ use crate::rows::millis;
 use crate::rows::outbox::OutboxValues;
 use crate::rows::tickets::TicketValues;
 use crate::rows::user_values::{NewUserRow, UserValues};
-use crate::rows::users::{load_user, user_by_id, UserRow};
+use crate::rows::users::{load_user, user_by_id, UserWithGroups};
 use crate::schema::{sessions, tickets, users};
 use crate::user_batch::insert_batch;
 
@@ -47,7 +47,7 @@ impl UserStore for DieselStore {
             .db
             .run(move |conn| {
                 load_user(conn, tenant, &key)?
-                    .map(|r| r.load_into(conn))
+                    .map(UserWithGroups::into_user)
                     .transpose()
             })
             .await?)
@@ -58,7 +58,7 @@ impl UserStore for DieselStore {
             .db
             .run(move |conn| {
                 load_user(conn, tenant, &UserKey::Id(id))?
-                    .map(|r| r.secrets())
+                    .map(|r| r.row.secrets())
                     .transpose()
             })
             .await?)
@@ -77,21 +77,22 @@ impl UserStore for DieselStore {
                 if let DbConn::Sqlite(_) = conn {
                     return user_then_session_count(conn, tenant, id, kind, now);
                 }
-                // One statement, the count as a subquery: on PostgreSQL each statement is a
-                // round trip, and this read is one of only two a kashflow GET makes.
+                // One statement, the groups and the count as subqueries: on PostgreSQL each
+                // statement is a round trip, and this read is one of only two a kashflow GET
+                // makes.
                 let live = sessions::table
                     .filter(sessions::user_id.eq(users::id))
                     .filter(sessions::kind.eq(kind.as_str()))
                     .filter(sessions::expires_at.gt(millis(now)))
                     .select(count_star())
                     .single_value();
-                let row: Option<(UserRow, Option<i64>)> = users::table
+                let row: Option<(UserWithGroups, Option<i64>)> = users::table
                     .filter(users::tenant_id.eq(tenant.0))
                     .filter(users::id.eq(id.0))
-                    .select((UserRow::as_select(), live))
+                    .select((UserWithGroups::as_select(), live))
                     .first(conn)
                     .optional()?;
-                row.map(|(user, live)| Ok((user.load_into(conn)?, live.unwrap_or(0))))
+                row.map(|(user, live)| Ok((user.into_user()?, live.unwrap_or(0))))
                     .transpose()
             })
             .await?)
@@ -231,5 +232,5 @@ fn user_then_session_count(
         .filter(sessions::expires_at.gt(millis(now)))
         .select(count_star())
         .first(conn)?;
-    Ok(Some((row.load_into(conn)?, live)))
+    Ok(Some((row.into_user()?, live)))
 }

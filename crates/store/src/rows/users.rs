@@ -10,7 +10,8 @@ use rosetta_core::{
 
 use uuid::Uuid;
 
-use super::groups::{groups_by_user, groups_of_user};
+use super::groups::groups_by_user;
+use super::user_groups::{parse_groups, GroupsOfUser};
 use super::{from_millis, json, uuid};
 use crate::db::DbConn;
 use crate::error::StoreError;
@@ -57,13 +58,27 @@ pub(crate) struct UserRow {
     pub version: i64,
 }
 
-impl UserRow {
-    /// The user with its groups read on `conn`.
-    pub(crate) fn load_into(self, conn: &mut DbConn) -> Result<User, StoreError> {
-        let groups = groups_of_user(conn, self.id)?;
-        self.into_user(groups)
-    }
+/// A user's row with its groups folded in as one more column ([`GroupsOfUser`]): what every
+/// single-user read selects, so the user and its groups are one statement.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub(crate) struct UserWithGroups {
+    #[diesel(embed)]
+    pub row: UserRow,
+    #[diesel(select_expression = GroupsOfUser)]
+    #[diesel(select_expression_type = GroupsOfUser)]
+    pub groups: Option<String>,
+}
 
+impl UserWithGroups {
+    pub(crate) fn into_user(self) -> Result<User, StoreError> {
+        let UserWithGroups { row, groups } = self;
+        let groups = parse_groups(groups.as_deref())?;
+        row.into_user(groups)
+    }
+}
+
+impl UserRow {
     pub(crate) fn secrets(&self) -> Result<UserSecrets, StoreError> {
         Ok(UserSecrets {
             password_hash: self.password_hash.clone(),
@@ -166,28 +181,28 @@ pub(crate) fn load_user(
     conn: &mut DbConn,
     tenant: TenantId,
     key: &UserKey,
-) -> Result<Option<UserRow>, StoreError> {
+) -> Result<Option<UserWithGroups>, StoreError> {
     let in_tenant = users::table.filter(users::tenant_id.eq(tenant.0));
     let row = match key {
         UserKey::Id(id) => in_tenant
             .filter(users::id.eq(id.0))
-            .select(UserRow::as_select())
+            .select(UserWithGroups::as_select())
             .first(conn),
         UserKey::Uuid(u) => in_tenant
             .filter(users::uuid.eq(u.to_string()))
-            .select(UserRow::as_select())
+            .select(UserWithGroups::as_select())
             .first(conn),
         UserKey::Email(e) => in_tenant
             .filter(users::email_key.eq(e.to_lowercase()))
-            .select(UserRow::as_select())
+            .select(UserWithGroups::as_select())
             .first(conn),
         UserKey::Username(u) => in_tenant
             .filter(users::username_key.eq(u.to_lowercase()))
-            .select(UserRow::as_select())
+            .select(UserWithGroups::as_select())
             .first(conn),
         UserKey::ExternalId(x) => in_tenant
             .filter(users::external_id.eq(x.clone()))
-            .select(UserRow::as_select())
+            .select(UserWithGroups::as_select())
             .first(conn),
     };
     Ok(row.optional()?)
@@ -197,7 +212,7 @@ pub(crate) fn load_user(
 pub(crate) fn user_by_id(conn: &mut DbConn, tenant: TenantId, id: i64) -> Result<User, StoreError> {
     load_user(conn, tenant, &UserKey::Id(UserId(id)))?
         .ok_or(StoreError::Core(CoreError::NotFound))?
-        .load_into(conn)
+        .into_user()
 }
 
 /// Rows made users, the groups of all of them read in one statement.

@@ -10,3 +10,4 @@ mod indexes;
 mod queries;
 mod search;
 mod upgrade;
+mod user_groups;
