@@ -73,28 +73,7 @@ impl UserStore for DieselStore {
     ) -> CoreResult<Option<(User, i64)>> {
         Ok(self
             .db
-            .run(move |conn| {
-                if let DbConn::Sqlite(_) = conn {
-                    return user_then_session_count(conn, tenant, id, kind, now);
-                }
-                // One statement, the groups and the count as subqueries: on PostgreSQL each
-                // statement is a round trip, and this read is one of only two a kashflow GET
-                // makes.
-                let live = sessions::table
-                    .filter(sessions::user_id.eq(users::id))
-                    .filter(sessions::kind.eq(kind.as_str()))
-                    .filter(sessions::expires_at.gt(millis(now)))
-                    .select(count_star())
-                    .single_value();
-                let row: Option<(UserWithGroups, Option<i64>)> = users::table
-                    .filter(users::tenant_id.eq(tenant.0))
-                    .filter(users::id.eq(id.0))
-                    .select((UserWithGroups::as_select(), live))
-                    .first(conn)
-                    .optional()?;
-                row.map(|(user, live)| Ok((user.into_user()?, live.unwrap_or(0))))
-                    .transpose()
-            })
+            .run(move |conn| user_with_live_sessions(conn, tenant, id, kind, now))
             .await?)
     }
 
@@ -209,6 +188,35 @@ fn insert_one(conn: &mut DbConn, write: NewUserWrite, now: Timestamp) -> Result<
         OutboxValues::new(e, now).insert(conn)?;
     }
     user_by_id(conn, tenant, id)
+}
+
+/// A user and its live sessions of `kind` (kashflow's GET by id: `NoOfLogins`).
+pub(crate) fn user_with_live_sessions(
+    conn: &mut DbConn,
+    tenant: TenantId,
+    id: UserId,
+    kind: SessionKind,
+    now: Timestamp,
+) -> Result<Option<(User, i64)>, StoreError> {
+    if let DbConn::Sqlite(_) = conn {
+        return user_then_session_count(conn, tenant, id, kind, now);
+    }
+    // One statement, the groups and the count as subqueries: on PostgreSQL each statement is
+    // a round trip, and this read is one of only two a kashflow GET makes.
+    let live = sessions::table
+        .filter(sessions::user_id.eq(users::id))
+        .filter(sessions::kind.eq(kind.as_str()))
+        .filter(sessions::expires_at.gt(millis(now)))
+        .select(count_star())
+        .single_value();
+    let row: Option<(UserWithGroups, Option<i64>)> = users::table
+        .filter(users::tenant_id.eq(tenant.0))
+        .filter(users::id.eq(id.0))
+        .select((UserWithGroups::as_select(), live))
+        .first(conn)
+        .optional()?;
+    row.map(|(user, live)| Ok((user.into_user()?, live.unwrap_or(0))))
+        .transpose()
 }
 
 /// kashflow's GET by id on SQLite: the user and its live-session count as two static queries.
