@@ -9,7 +9,7 @@ use rosetta_core::{
     CoreResult, NewSession, Role, Session, SessionKind, SessionStore, Timestamp, User, UserId,
 };
 
-use crate::db::DbConn;
+use crate::db::{on_backend, DbConn};
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
 use crate::rows::millis;
@@ -132,7 +132,8 @@ pub(crate) fn session_with_user(
     cache: &RoleCache,
     token_hash: &str,
 ) -> Result<Option<(Session, User, Vec<Role>)>, StoreError> {
-    let row: Option<(SessionRow, UserWithGroups, i64)> = sessions::table
+    // On the concrete connection, as `load_user`'s reads and for the same reason.
+    let row: Option<(SessionRow, UserWithGroups, i64)> = on_backend!(conn, |c| sessions::table
         .inner_join(users::table.inner_join(tenants::table))
         .filter(sessions::token_hash.eq(token_hash))
         .filter(users::tenant_id.eq(sessions::tenant_id))
@@ -141,8 +142,8 @@ pub(crate) fn session_with_user(
             UserWithGroups::as_select(),
             tenants::roles_version,
         ))
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     let Some((session, user, version)) = row else {
         return Ok(None);
     };

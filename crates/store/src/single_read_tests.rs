@@ -257,3 +257,66 @@ fn single_reads_are_one_cached_statement_postgres() {
     };
     single_reads_are_one_cached_statement(&scratch);
 }
+
+/// Not a check: the measurement behind running the hot reads on the concrete connection.
+/// Prints what a cached SQLite read of one user by id costs through `DbConn` (Diesel's
+/// `MultiConnection`, which writes the SQL text out on every execution) and through the
+/// concrete connection, 50,000 times each, three rounds.
+///
+/// `cargo test --release -p rosetta-store --lib time_read_by_id -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn time_read_by_id() {
+    use std::time::Instant;
+
+    use crate::db::on_backend;
+    use crate::rows::users::UserWithGroups;
+    use crate::schema::users;
+
+    let scratch = Scratch::sqlite();
+    let mut conn = scratch.connect();
+    let tenant: i64 = diesel::insert_into(tenants::table)
+        .values(TenantValues {
+            name: "Acme",
+            integration_key_hash: "x",
+            created_at: 0,
+        })
+        .returning(tenants::id)
+        .get_result(&mut conn)
+        .unwrap();
+    let id = NewUserRow::new(
+        record(TenantId(tenant)),
+        SecretChange::default(),
+        Utc::now(),
+    )
+    .unwrap()
+    .insert(&mut conn)
+    .unwrap();
+    let n = 50_000;
+    let per_call = |t: Instant| t.elapsed().as_secs_f64() * 1e6 / f64::from(n);
+    for round in 0..3 {
+        let t = Instant::now();
+        for _ in 0..n {
+            let row: UserWithGroups = users::table
+                .filter(users::tenant_id.eq(tenant))
+                .filter(users::id.eq(id))
+                .select(UserWithGroups::as_select())
+                .first(&mut conn)
+                .unwrap();
+            assert_eq!(row.row.id, id);
+        }
+        let multi = per_call(t);
+        let t = Instant::now();
+        for _ in 0..n {
+            let row: UserWithGroups = on_backend!(&mut conn, |c| users::table
+                .filter(users::tenant_id.eq(tenant))
+                .filter(users::id.eq(id))
+                .select(UserWithGroups::as_select())
+                .first(c)
+                .unwrap());
+            assert_eq!(row.row.id, id);
+        }
+        let concrete = per_call(t);
+        eprintln!("round {round}: through DbConn {multi:.2} µs a read, concrete {concrete:.2} µs");
+    }
+}

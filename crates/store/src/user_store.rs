@@ -8,7 +8,7 @@ use rosetta_core::{
     Timestamp, User, UserId, UserKey, UserSecrets, UserStore, UserUpdateWrite,
 };
 
-use crate::db::DbConn;
+use crate::db::{on_backend, DbConn};
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
 use crate::rows::audit::AuditValues;
@@ -209,21 +209,22 @@ pub(crate) fn user_with_live_sessions(
         .filter(sessions::expires_at.gt(millis(now)))
         .select(count_star())
         .single_value();
-    let row: Option<(UserWithGroups, Option<i64>)> = users::table
+    // On the concrete connection, as `load_user`'s reads and for the same reason.
+    let row: Option<(UserWithGroups, Option<i64>)> = on_backend!(conn, |c| users::table
         .filter(users::tenant_id.eq(tenant.0))
         .filter(users::id.eq(id.0))
         .select((UserWithGroups::as_select(), live))
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     row.map(|(user, live)| Ok((user.into_user()?, live.unwrap_or(0))))
         .transpose()
 }
 
-/// kashflow's GET by id on SQLite: the user and its live-session count as two static queries.
-/// The one statement PostgreSQL gets (the count as a subquery) has no static query id, so
-/// Diesel wrote its 36 columns out as SQL on every call to find its cached statement (perf:
-/// `walk_ast`, `push_identifier`, `str::replace`); on SQLite a second cached statement costs
-/// less than that, where on PostgreSQL it would cost a round trip.
+/// kashflow's GET by id on SQLite: the user and its live-session count as two static queries,
+/// as measured when it was written (perf showed the one statement's SQL written out on every
+/// call; that was `MultiConnection`'s SQL writing, which every statement through `DbConn`
+/// pays, not a missing static query id: that statement has one). On PostgreSQL a second
+/// statement would cost a round trip.
 fn user_then_session_count(
     conn: &mut DbConn,
     tenant: TenantId,
@@ -234,11 +235,11 @@ fn user_then_session_count(
     let Some(row) = load_user(conn, tenant, &UserKey::Id(id))? else {
         return Ok(None);
     };
-    let live: i64 = sessions::table
+    let live: i64 = on_backend!(conn, |c| sessions::table
         .filter(sessions::user_id.eq(id.0))
         .filter(sessions::kind.eq(kind.as_str()))
         .filter(sessions::expires_at.gt(millis(now)))
         .select(count_star())
-        .first(conn)?;
+        .first(c))?;
     Ok(Some((row.into_user()?, live)))
 }

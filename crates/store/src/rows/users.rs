@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::groups::groups_by_user;
 use super::user_groups::{parse_groups, GroupsOfUser};
 use super::{from_millis, json, uuid};
-use crate::db::DbConn;
+use crate::db::{on_backend, DbConn};
 use crate::error::StoreError;
 use crate::schema::users;
 
@@ -176,7 +176,10 @@ impl UserRow {
 
 /// One user by any key. Each arm is its own static query, not a boxed one: Diesel caches a
 /// static query's prepared statement by type, where a boxed one has its SQL rebuilt on every
-/// call to find it in the cache (7% of a GET by id, perf).
+/// call to find it in the cache (7% of a GET by id, perf). Each runs on the concrete
+/// connection ([`on_backend!`]): through `DbConn` Diesel's `MultiConnection` writes the whole
+/// SQL text out again on every execution, cached statement or not, which made a cached SQLite
+/// read by id cost 14-15 µs instead of 6 (a release loop of 50,000 reads; docs/performance.md).
 pub(crate) fn load_user(
     conn: &mut DbConn,
     tenant: TenantId,
@@ -184,26 +187,26 @@ pub(crate) fn load_user(
 ) -> Result<Option<UserWithGroups>, StoreError> {
     let in_tenant = users::table.filter(users::tenant_id.eq(tenant.0));
     let row = match key {
-        UserKey::Id(id) => in_tenant
+        UserKey::Id(id) => on_backend!(conn, |c| in_tenant
             .filter(users::id.eq(id.0))
             .select(UserWithGroups::as_select())
-            .first(conn),
-        UserKey::Uuid(u) => in_tenant
+            .first(c)),
+        UserKey::Uuid(u) => on_backend!(conn, |c| in_tenant
             .filter(users::uuid.eq(u.to_string()))
             .select(UserWithGroups::as_select())
-            .first(conn),
-        UserKey::Email(e) => in_tenant
+            .first(c)),
+        UserKey::Email(e) => on_backend!(conn, |c| in_tenant
             .filter(users::email_key.eq(e.to_lowercase()))
             .select(UserWithGroups::as_select())
-            .first(conn),
-        UserKey::Username(u) => in_tenant
+            .first(c)),
+        UserKey::Username(u) => on_backend!(conn, |c| in_tenant
             .filter(users::username_key.eq(u.to_lowercase()))
             .select(UserWithGroups::as_select())
-            .first(conn),
-        UserKey::ExternalId(x) => in_tenant
+            .first(c)),
+        UserKey::ExternalId(x) => on_backend!(conn, |c| in_tenant
             .filter(users::external_id.eq(x.clone()))
             .select(UserWithGroups::as_select())
-            .first(conn),
+            .first(c)),
     };
     Ok(row.optional()?)
 }
