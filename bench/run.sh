@@ -45,6 +45,10 @@
 #   BENCH_PG_DB=rosetta_bench_$$ (--scim: bench_scim_$$)   the throwaway PostgreSQL database
 #   BENCH_BUSY_MAX=0.5         cores other processes may use during a scenario before it is retried
 #   BENCH_KEEP_DATA=0          1: keep the SQLite database and the exported users in BENCH_WORK
+#   BENCH_BIN_DIR=(build)      measure the rosetta and rosetta-bench-loader binaries in this
+#                              directory instead of building this checkout's (e.g. a copy of
+#                              main's, for a before/after pair); the report's commit is then
+#                              only the checkout's, so say which binaries were measured
 #   BENCH_SEARCH_CONNECTIONS=1 wrk connections of the search scenarios (v2_search_selective_*,
 #                              v2_search_broad_*, scim_search_*): 1 measures one request's
 #                              latency, with no queueing behind the others
@@ -114,11 +118,17 @@ if [ ${#need[@]} -gt 0 ]; then
     { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; }
 fi
 
-log "building the release gateway and the loader"
-cargo build --release -q -p rosetta-server -p rosetta-bench-loader
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-ROSETTA="$TARGET/release/rosetta"
-LOADER="$TARGET/release/rosetta-bench-loader"
+if [ -n "${BENCH_BIN_DIR:-}" ]; then
+  ROSETTA="$BENCH_BIN_DIR/rosetta"
+  LOADER="$BENCH_BIN_DIR/rosetta-bench-loader"
+  log "measuring the binaries in $BENCH_BIN_DIR (not building)"
+else
+  log "building the release gateway and the loader"
+  cargo build --release -q -p rosetta-server -p rosetta-bench-loader
+  TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+  ROSETTA="$TARGET/release/rosetta"
+  LOADER="$TARGET/release/rosetta-bench-loader"
+fi
 
 # ----- processes we start, and their cleanup -------------------------------------------------
 GATEWAY_PID=""

@@ -20,6 +20,8 @@ mod rows;
 pub mod schema;
 mod search;
 mod session_store;
+#[cfg(test)]
+mod single_read_tests;
 mod tenant_store;
 mod ticket_store;
 mod usage_store;

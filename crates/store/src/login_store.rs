@@ -10,7 +10,7 @@ use rosetta_core::{
 use crate::db::{on_backend, Backend};
 use crate::diesel_store::DieselStore;
 use crate::rows::millis;
-use crate::rows::users::{visible, UserRow};
+use crate::rows::users::{visible, UserWithGroups};
 use crate::schema::{login_failures, users};
 
 #[async_trait]
@@ -21,18 +21,18 @@ impl LoginStore for DieselStore {
             .run(move |conn| {
                 let q = users::table
                     .filter(visible())
-                    .select(UserRow::as_select())
+                    .select(UserWithGroups::as_select())
                     .into_boxed::<Backend>();
                 let q = match &key {
                     UserKey::Username(u) => q.filter(users::username_key.eq(u.to_lowercase())),
                     UserKey::Email(e) => q.filter(users::email_key.eq(e.to_lowercase())),
                     _ => return Ok(Vec::new()),
                 };
-                let rows: Vec<UserRow> = q.order(users::id).limit(16).load(conn)?;
+                let rows: Vec<UserWithGroups> = q.order(users::id).limit(16).load(conn)?;
                 rows.into_iter()
                     .map(|r| {
-                        let secrets = r.secrets()?;
-                        Ok((r.load_into(conn)?, secrets))
+                        let secrets = r.row.secrets()?;
+                        Ok((r.into_user()?, secrets))
                     })
                     .collect()
             })

@@ -9,11 +9,13 @@ use rosetta_core::{
     CoreResult, NewSession, Role, Session, SessionKind, SessionStore, Timestamp, User, UserId,
 };
 
+use crate::db::{on_backend, DbConn};
 use crate::diesel_store::DieselStore;
+use crate::error::StoreError;
 use crate::rows::millis;
 use crate::rows::sessions::{SessionRow, SessionValues};
-use crate::rows::tenants::cached_roles;
-use crate::rows::users::{visible, UserRow};
+use crate::rows::tenants::{cached_roles, RoleCache};
+use crate::rows::users::{visible, UserWithGroups};
 use crate::schema::{sessions, tenants, users};
 
 #[async_trait]
@@ -65,28 +67,7 @@ impl SessionStore for DieselStore {
         let cache = Arc::clone(&self.roles);
         Ok(self
             .db
-            .run(move |conn| {
-                // One statement for the session, its user and the catalogue version: on
-                // PostgreSQL every statement is a round trip.
-                let row: Option<(SessionRow, UserRow, i64)> = sessions::table
-                    .inner_join(users::table.inner_join(tenants::table))
-                    .filter(sessions::token_hash.eq(&token_hash))
-                    .filter(users::tenant_id.eq(sessions::tenant_id))
-                    .filter(visible())
-                    .select((
-                        SessionRow::as_select(),
-                        UserRow::as_select(),
-                        tenants::roles_version,
-                    ))
-                    .first(conn)
-                    .optional()?;
-                let Some((session, user, version)) = row else {
-                    return Ok(None);
-                };
-                let session = session.into_session()?;
-                let roles = cached_roles(conn, &cache, session.tenant_id, version)?;
-                Ok(Some((session, user.load_into(conn)?, roles)))
-            })
+            .run(move |conn| session_with_user(conn, &cache, &token_hash))
             .await?)
     }
 
@@ -140,4 +121,34 @@ impl SessionStore for DieselStore {
             })
             .await?)
     }
+}
+
+/// The session of a token hash with its user (and the user's groups) and the tenant's role
+/// catalogue. One statement for the session, its user with its groups and the catalogue
+/// version: on PostgreSQL every statement is a round trip. The catalogue itself is read only
+/// when its version is not the cached one.
+pub(crate) fn session_with_user(
+    conn: &mut DbConn,
+    cache: &RoleCache,
+    token_hash: &str,
+) -> Result<Option<(Session, User, Vec<Role>)>, StoreError> {
+    // On the concrete connection, as `load_user`'s reads and for the same reason.
+    let row: Option<(SessionRow, UserWithGroups, i64)> = on_backend!(conn, |c| sessions::table
+        .inner_join(users::table.inner_join(tenants::table))
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(users::tenant_id.eq(sessions::tenant_id))
+        .filter(visible())
+        .select((
+            SessionRow::as_select(),
+            UserWithGroups::as_select(),
+            tenants::roles_version,
+        ))
+        .first(c)
+        .optional())?;
+    let Some((session, user, version)) = row else {
+        return Ok(None);
+    };
+    let session = session.into_session()?;
+    let roles = cached_roles(conn, cache, session.tenant_id, version)?;
+    Ok(Some((session, user.into_user()?, roles)))
 }

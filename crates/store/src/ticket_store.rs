@@ -93,7 +93,7 @@ impl TicketStore for DieselStore {
                 let Some(row) = load_user(conn, tenant, &UserKey::Id(UserId(user_id)))? else {
                     return Ok(RedeemOutcome::NoSuchTicket);
                 };
-                let needs_password = row.password_hash.is_none() || row.password_expired;
+                let needs_password = row.row.password_hash.is_none() || row.row.password_expired;
                 if needs_password && password_hash.is_none() {
                     return Ok(RedeemOutcome::PasswordRequired);
                 }

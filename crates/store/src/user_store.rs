@@ -8,7 +8,7 @@ use rosetta_core::{
     User, UserDeleteWrite, UserId, UserKey, UserSecrets, UserStore, UserUpdateWrite,
 };
 
-use crate::db::DbConn;
+use crate::db::{on_backend, DbConn};
 use crate::diesel_store::DieselStore;
 use crate::error::StoreError;
 use crate::import_batch;
@@ -18,7 +18,7 @@ use crate::rows::millis;
 use crate::rows::outbox::OutboxValues;
 use crate::rows::tickets::TicketValues;
 use crate::rows::user_values::{NewUserRow, UserValues};
-use crate::rows::users::{load_user, user_by_id, visible, UserRow};
+use crate::rows::users::{load_user, user_by_id, visible, UserWithGroups};
 use crate::schema::{sessions, tickets, users};
 use crate::user_batch::insert_batch;
 
@@ -56,7 +56,7 @@ impl UserStore for DieselStore {
             .db
             .run(move |conn| {
                 load_user(conn, tenant, &key)?
-                    .map(|r| r.load_into(conn))
+                    .map(UserWithGroups::into_user)
                     .transpose()
             })
             .await?)
@@ -67,7 +67,7 @@ impl UserStore for DieselStore {
             .db
             .run(move |conn| {
                 load_user(conn, tenant, &UserKey::Id(id))?
-                    .map(|r| r.secrets())
+                    .map(|r| r.row.secrets())
                     .transpose()
             })
             .await?)
@@ -82,28 +82,7 @@ impl UserStore for DieselStore {
     ) -> CoreResult<Option<(User, i64)>> {
         Ok(self
             .db
-            .run(move |conn| {
-                if let DbConn::Sqlite(_) = conn {
-                    return user_then_session_count(conn, tenant, id, kind, now);
-                }
-                // One statement, the count as a subquery: on PostgreSQL each statement is a
-                // round trip, and this read is one of only two a kashflow GET makes.
-                let live = sessions::table
-                    .filter(sessions::user_id.eq(users::id))
-                    .filter(sessions::kind.eq(kind.as_str()))
-                    .filter(sessions::expires_at.gt(millis(now)))
-                    .select(count_star())
-                    .single_value();
-                let row: Option<(UserRow, Option<i64>)> = users::table
-                    .filter(users::tenant_id.eq(tenant.0))
-                    .filter(users::id.eq(id.0))
-                    .filter(visible())
-                    .select((UserRow::as_select(), live))
-                    .first(conn)
-                    .optional()?;
-                row.map(|(user, live)| Ok((user.load_into(conn)?, live.unwrap_or(0))))
-                    .transpose()
-            })
+            .run(move |conn| user_with_live_sessions(conn, tenant, id, kind, now))
             .await?)
     }
 
@@ -241,11 +220,42 @@ fn insert_one(conn: &mut DbConn, write: NewUserWrite, now: Timestamp) -> Result<
     user_by_id(conn, tenant, id)
 }
 
-/// kashflow's GET by id on SQLite: the user and its live-session count as two static queries.
-/// The one statement PostgreSQL gets (the count as a subquery) has no static query id, so
-/// Diesel wrote its 36 columns out as SQL on every call to find its cached statement (perf:
-/// `walk_ast`, `push_identifier`, `str::replace`); on SQLite a second cached statement costs
-/// less than that, where on PostgreSQL it would cost a round trip.
+/// A user and its live sessions of `kind` (kashflow's GET by id: `NoOfLogins`).
+pub(crate) fn user_with_live_sessions(
+    conn: &mut DbConn,
+    tenant: TenantId,
+    id: UserId,
+    kind: SessionKind,
+    now: Timestamp,
+) -> Result<Option<(User, i64)>, StoreError> {
+    if let DbConn::Sqlite(_) = conn {
+        return user_then_session_count(conn, tenant, id, kind, now);
+    }
+    // One statement, the groups and the count as subqueries: on PostgreSQL each statement is
+    // a round trip, and this read is one of only two a kashflow GET makes.
+    let live = sessions::table
+        .filter(sessions::user_id.eq(users::id))
+        .filter(sessions::kind.eq(kind.as_str()))
+        .filter(sessions::expires_at.gt(millis(now)))
+        .select(count_star())
+        .single_value();
+    // On the concrete connection, as `load_user`'s reads and for the same reason.
+    let row: Option<(UserWithGroups, Option<i64>)> = on_backend!(conn, |c| users::table
+        .filter(users::tenant_id.eq(tenant.0))
+        .filter(users::id.eq(id.0))
+        .filter(visible())
+        .select((UserWithGroups::as_select(), live))
+        .first(c)
+        .optional())?;
+    row.map(|(user, live)| Ok((user.into_user()?, live.unwrap_or(0))))
+        .transpose()
+}
+
+/// kashflow's GET by id on SQLite: the user and its live-session count as two static queries,
+/// as measured when it was written (perf showed the one statement's SQL written out on every
+/// call; that was `MultiConnection`'s SQL writing, which every statement through `DbConn`
+/// pays, not a missing static query id: that statement has one). On PostgreSQL a second
+/// statement would cost a round trip.
 fn user_then_session_count(
     conn: &mut DbConn,
     tenant: TenantId,
@@ -256,11 +266,11 @@ fn user_then_session_count(
     let Some(row) = load_user(conn, tenant, &UserKey::Id(id))? else {
         return Ok(None);
     };
-    let live: i64 = sessions::table
+    let live: i64 = on_backend!(conn, |c| sessions::table
         .filter(sessions::user_id.eq(id.0))
         .filter(sessions::kind.eq(kind.as_str()))
         .filter(sessions::expires_at.gt(millis(now)))
         .select(count_star())
-        .first(conn)?;
-    Ok(Some((row.load_into(conn)?, live)))
+        .first(c))?;
+    Ok(Some((row.into_user()?, live)))
 }

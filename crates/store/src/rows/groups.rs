@@ -158,20 +158,6 @@ pub(crate) fn into_groups(
         .collect()
 }
 
-/// One user's group uuids, in the order [`groups_by_user`] gives them. Every read of one user
-/// (each authenticated request's actor, each GET by id) asks this, so it is a static query:
-/// SQLite keeps its prepared statement, where `eq_any`'s `IN (...)` list is written out and
-/// prepared again on every call.
-pub(crate) fn groups_of_user(conn: &mut DbConn, user_id: i64) -> Result<Vec<Uuid>, StoreError> {
-    let rows: Vec<String> = group_members::table
-        .inner_join(groups::table)
-        .filter(group_members::user_id.eq(user_id))
-        .order((group_members::position, groups::id))
-        .select(groups::uuid)
-        .load(conn)?;
-    rows.iter().map(|g| uuid(g)).collect()
-}
-
 /// The group uuids of each user, in group id order (v2 `Groups`).
 pub(crate) fn groups_by_user(
     conn: &mut DbConn,

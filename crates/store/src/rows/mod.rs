@@ -20,6 +20,7 @@ pub(crate) mod sessions;
 pub(crate) mod tenants;
 pub(crate) mod tickets;
 pub(crate) mod usage;
+pub(crate) mod user_groups;
 pub(crate) mod user_values;
 pub(crate) mod users;
 

@@ -12,9 +12,10 @@ use rosetta_core::{
 
 use uuid::Uuid;
 
-use super::groups::{groups_by_user, groups_of_user};
+use super::groups::groups_by_user;
+use super::user_groups::{parse_groups, GroupsOfUser};
 use super::{from_millis, json, uuid};
-use crate::db::{Backend, DbConn};
+use crate::db::{on_backend, Backend, DbConn};
 use crate::error::StoreError;
 use crate::schema::users;
 
@@ -59,13 +60,27 @@ pub(crate) struct UserRow {
     pub version: i64,
 }
 
-impl UserRow {
-    /// The user with its groups read on `conn`.
-    pub(crate) fn load_into(self, conn: &mut DbConn) -> Result<User, StoreError> {
-        let groups = groups_of_user(conn, self.id)?;
-        self.into_user(groups)
-    }
+/// A user's row with its groups folded in as one more column ([`GroupsOfUser`]): what every
+/// single-user read selects, so the user and its groups are one statement.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub(crate) struct UserWithGroups {
+    #[diesel(embed)]
+    pub row: UserRow,
+    #[diesel(select_expression = GroupsOfUser)]
+    #[diesel(select_expression_type = GroupsOfUser)]
+    pub groups: Option<String>,
+}
 
+impl UserWithGroups {
+    pub(crate) fn into_user(self) -> Result<User, StoreError> {
+        let UserWithGroups { row, groups } = self;
+        let groups = parse_groups(groups.as_deref())?;
+        row.into_user(groups)
+    }
+}
+
+impl UserRow {
     pub(crate) fn secrets(&self) -> Result<UserSecrets, StoreError> {
         Ok(UserSecrets {
             password_hash: self.password_hash.clone(),
@@ -212,36 +227,39 @@ pub(crate) fn import_pending(conn: &mut DbConn) -> Result<bool, StoreError> {
 
 /// One user by any key. Each arm is its own static query, not a boxed one: Diesel caches a
 /// static query's prepared statement by type, where a boxed one has its SQL rebuilt on every
-/// call to find it in the cache (7% of a GET by id, perf).
+/// call to find it in the cache (7% of a GET by id, perf). Each runs on the concrete
+/// connection ([`on_backend!`]): through `DbConn` Diesel's `MultiConnection` writes the whole
+/// SQL text out again on every execution, cached statement or not, which made a cached SQLite
+/// read by id cost 14-15 µs instead of 6 (a release loop of 50,000 reads; docs/performance.md).
 pub(crate) fn load_user(
     conn: &mut DbConn,
     tenant: TenantId,
     key: &UserKey,
-) -> Result<Option<UserRow>, StoreError> {
+) -> Result<Option<UserWithGroups>, StoreError> {
     let in_tenant = users::table
         .filter(users::tenant_id.eq(tenant.0))
         .filter(visible());
     let row = match key {
-        UserKey::Id(id) => in_tenant
+        UserKey::Id(id) => on_backend!(conn, |c| in_tenant
             .filter(users::id.eq(id.0))
-            .select(UserRow::as_select())
-            .first(conn),
-        UserKey::Uuid(u) => in_tenant
+            .select(UserWithGroups::as_select())
+            .first(c)),
+        UserKey::Uuid(u) => on_backend!(conn, |c| in_tenant
             .filter(users::uuid.eq(u.to_string()))
-            .select(UserRow::as_select())
-            .first(conn),
-        UserKey::Email(e) => in_tenant
+            .select(UserWithGroups::as_select())
+            .first(c)),
+        UserKey::Email(e) => on_backend!(conn, |c| in_tenant
             .filter(users::email_key.eq(e.to_lowercase()))
-            .select(UserRow::as_select())
-            .first(conn),
-        UserKey::Username(u) => in_tenant
+            .select(UserWithGroups::as_select())
+            .first(c)),
+        UserKey::Username(u) => on_backend!(conn, |c| in_tenant
             .filter(users::username_key.eq(u.to_lowercase()))
-            .select(UserRow::as_select())
-            .first(conn),
-        UserKey::ExternalId(x) => in_tenant
+            .select(UserWithGroups::as_select())
+            .first(c)),
+        UserKey::ExternalId(x) => on_backend!(conn, |c| in_tenant
             .filter(users::external_id.eq(x.clone()))
-            .select(UserRow::as_select())
-            .first(conn),
+            .select(UserWithGroups::as_select())
+            .first(c)),
     };
     Ok(row.optional()?)
 }
@@ -250,7 +268,7 @@ pub(crate) fn load_user(
 pub(crate) fn user_by_id(conn: &mut DbConn, tenant: TenantId, id: i64) -> Result<User, StoreError> {
     load_user(conn, tenant, &UserKey::Id(UserId(id)))?
         .ok_or(StoreError::Core(CoreError::NotFound))?
-        .load_into(conn)
+        .into_user()
 }
 
 /// Rows made users, the groups of all of them read in one statement.

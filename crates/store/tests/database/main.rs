@@ -14,3 +14,4 @@ mod queries;
 mod search;
 mod staged_import;
 mod upgrade;
+mod user_groups;
