@@ -80,7 +80,9 @@ def cell($r; $base; $kind):
       | "| \($s) | "
         + ($sizes | map(
             (.results | map(select(.backend == $b)) | group_by(.scenario)
-             | map(min_by(.other_cores // 0)) | map({key: .scenario, value: .}) | from_entries) as $r
+             | map((map(select(.status == "ok")) | if length > 0 then min_by(.other_cores // 0) else null end)
+                   // .[0])
+             | map({key: .scenario, value: .}) | from_entries) as $r
             | cell($r[$s]; $r["baseline"];
                 (if $s == "baseline" then "base" elif ($s | test("search")) then "search" else "get" end)))
            | join(" | "))

@@ -241,7 +241,10 @@ run_wrk() {
   read -r -a m0 <<<"$(machine_ticks)"
   o0=$(our_ticks)
   local TIMEFORMAT='%3U %3S'
-  { time env "$@" BENCH_SCENARIO="$name" wrk -t"$THREADS" -c"$conns" -d"$dur" --timeout "$TIMEOUT" \
+  # wrk needs at least one connection a thread (a retried search scenario comes back here
+  # with the global THREADS, not the one its caller had lowered).
+  local threads=$((THREADS < conns ? THREADS : conns))
+  { time env "$@" BENCH_SCENARIO="$name" wrk -t"$threads" -c"$conns" -d"$dur" --timeout "$TIMEOUT" \
     -s "$ROOT/bench/$script" "$BASE" >"$raw" 2>&1 || true; } 2>"$raw.cpu"
   o1=$(our_ticks)
   read -r -a m1 <<<"$(machine_ticks)"

@@ -184,8 +184,8 @@ async fn equality_filters_use_indexes(backend: Backend) {
         assert_eq!(found.items[0].uuid, loaded[1234].1, "{what}");
     }
 
-    // While no import is pending a count reads its index alone: the statement asks the import
-    // marker's partial index first and filters by the marker (which no index holds, so every
+    // While no import is pending a count reads its index alone: the statement asks
+    // `import_batches` first and filters by the marker (which no index holds, so every
     // row would be read) only when it finds a pending row (`rows::users::visible_count`).
     if backend == Backend::Sqlite {
         let plans = explain::users(&app.db, tenant, &Query::all(100))
@@ -193,10 +193,7 @@ async fn equality_filters_use_indexes(backend: Backend) {
             .unwrap()
             .unwrap();
         let count = &plans.count;
-        assert!(
-            count.contains("USING COVERING INDEX users_import_batch_idx"),
-            "{count}"
-        );
+        assert!(count.contains("import_batches"), "{count}");
         assert!(
             count
                 .lines()
