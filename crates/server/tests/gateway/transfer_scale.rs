@@ -91,7 +91,18 @@ fn export_peak_kib(url: &str, tenant: TenantId, out: &std::path::Path) -> u64 {
     let status = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     loop {
-        if let Ok(text) = std::fs::read_to_string(&status) {
+        // Only once the child is the gateway's binary: a sample taken between fork and exec
+        // reads the test's copy-on-write shell of a few KiB (seen once as "ten at 12 KiB").
+        if let Ok(text) = std::fs::read_to_string(&status).and_then(|t| {
+            let exec = t
+                .lines()
+                .any(|l| l.starts_with("Name:") && l.contains("rosetta"));
+            if exec {
+                Ok(t)
+            } else {
+                Err(std::io::Error::other("not exec'd yet"))
+            }
+        }) {
             let hwm = text
                 .lines()
                 .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -130,7 +141,11 @@ async fn export_holds_pages_not_the_tenant(backend: Backend) {
     let (u, s2, b2) = (url.clone(), s.clone(), b.clone());
     let (tiny, large) = tokio::task::spawn_blocking(move || {
         (
-            export_peak_kib(&u, small, &s2),
+            // The small export is over in a few samples: its peak is the most of three.
+            (0..3)
+                .map(|_| export_peak_kib(&u, small, &s2))
+                .max()
+                .unwrap_or(0),
             export_peak_kib(&u, big, &b2),
         )
     })
