@@ -18,8 +18,8 @@ use crate::error::StoreError;
 use crate::rows::millis;
 use crate::schema::{audit_log, import_batches, outbox, users};
 
-/// Rows one removal transaction deletes, so that taking an import back holds the write lock
-/// no longer than writing one of its chunks did.
+/// Rows one removal (or mail release) transaction touches, so that taking an import back (or
+/// letting its mail go) holds the write lock no longer than writing one of its chunks did.
 const REMOVE_CHUNK: i64 = 1_000;
 
 /// Opens a batch for `tenant` in a transaction of its own; its id.

@@ -2,7 +2,8 @@
 -- import in one transaction held the database's one writer for about 4 s; instead its users
 -- are written about 1,000 at a time, each carrying the id of their batch in
 -- `users.import_batch`, and every read of users leaves such rows out. One short transaction
--- then clears the marker (the commit point: the users appear at once) and deletes the batch.
+-- then clears the marker (the commit point: the users appear at once); the batch is deleted
+-- once its mail is released.
 -- An import that fails removes its rows; a gateway that died mid-import leaves its batch
 -- behind, and the background sweep removes a batch whose heartbeat (written with every
 -- chunk) has gone stale. PostgreSQL keeps one transaction: there the column stays NULL.
