@@ -191,9 +191,9 @@ pub(crate) type CountQuery<'a> = users::BoxedQuery<'a, Backend, BigInt>;
 /// count over an index that holds every column it reads never reads a row (SQLite's
 /// `COVERING INDEX`, PostgreSQL's index-only scan); `import_batch` is in no such index, so
 /// with the filter a count of 100,000 users read all their rows, 5 to 15 times slower (Python's
-/// sqlite3 over these indexes). So one statement asks the import marker's partial index
-/// (empty but during an import) whether any row is pending, and counts with the filter only
-/// then; one statement is one snapshot, so no import can begin between the two.
+/// sqlite3 over these indexes). So one statement asks whether an import is pending
+/// ([`pending`]) and counts with the filter only then; one statement is one snapshot, so no
+/// import can begin between the two.
 ///
 /// `shown` is the count with [`visible`], `all` the same count without it; the statement
 /// gives `None` for no row, never here.
@@ -207,8 +207,8 @@ pub(crate) fn visible_count<'a>(
     )
 }
 
-/// Whether any import is pending (its rows hidden by [`visible`]), from the marker's partial
-/// index (empty but during an import). For a read that must stay on an index without the
+/// Whether any import is pending (its rows hidden by [`visible`]), as [`pending`] asks it.
+/// For a read that must stay on an index without the
 /// marker (as [`visible_count`] does for counts): ask this first, in the same read
 /// transaction, and add [`visible`] only when it is true.
 pub(crate) fn import_pending(conn: &mut DbConn) -> Result<bool, StoreError> {
