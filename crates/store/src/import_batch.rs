@@ -84,83 +84,86 @@ pub(crate) fn flip(
 /// transaction, then the batch is deleted. Its users are already shown, so a failure here
 /// fails no import: the sweep finishes the release.
 pub(crate) fn release(conn: &mut DbConn, batch: i64) -> Result<(), StoreError> {
-    loop {
-        let n = write_transaction(conn, |c| {
-            let ids: Vec<i64> = outbox::table
-                .filter(outbox::import_batch.eq(batch))
-                .select(outbox::id)
-                .limit(REMOVE_CHUNK)
-                .load(c)?;
-            Ok(
-                diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                    .set((
-                        outbox::import_batch.eq(None::<i64>),
-                        outbox::lease_until.eq(None::<i64>),
-                    ))
-                    .execute(c)?,
-            )
-        })?;
-        if n == 0 {
-            break;
-        }
-    }
-    write_transaction(conn, |c| {
-        diesel::delete(import_batches::table.filter(import_batches::id.eq(batch))).execute(c)?;
-        Ok(())
-    })
+    in_chunks(conn, |c| {
+        let ids = mail_chunk(c, batch)?;
+        Ok(
+            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+                .set((
+                    outbox::import_batch.eq(None::<i64>),
+                    outbox::lease_until.eq(None::<i64>),
+                ))
+                .execute(c)?,
+        )
+    })?;
+    close(conn, batch)
 }
 
 /// Deletes everything the batch wrote, a chunk per transaction, then the batch; how many users
 /// went.
 pub(crate) fn remove(conn: &mut DbConn, batch: i64) -> Result<u64, StoreError> {
-    let mut removed = 0u64;
-    loop {
-        let n = write_transaction(conn, |c| {
-            let rows: Vec<(i64, i64)> = users::table
-                .filter(users::import_batch.eq(batch))
-                .select((users::id, users::tenant_id))
-                .limit(REMOVE_CHUNK)
-                .load(c)?;
-            let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
-            let mut tenants: Vec<i64> = rows.iter().map(|(_, t)| *t).collect();
-            tenants.sort_unstable();
-            tenants.dedup();
-            for tenant in tenants {
-                // By (tenant_id, user_id): `audit_log_user_idx`.
-                diesel::delete(
-                    audit_log::table
-                        .filter(audit_log::tenant_id.eq(tenant))
-                        .filter(audit_log::user_id.eq_any(&ids)),
-                )
-                .execute(c)?;
-            }
-            // Tickets, memberships (and any session or asset) go by their foreign keys.
-            diesel::delete(users::table.filter(users::id.eq_any(&ids))).execute(c)?;
-            Ok(ids.len())
-        })?;
-        if n == 0 {
-            break;
+    let removed = in_chunks(conn, |c| {
+        let rows: Vec<(i64, i64)> = users::table
+            .filter(users::import_batch.eq(batch))
+            .select((users::id, users::tenant_id))
+            .limit(REMOVE_CHUNK)
+            .load(c)?;
+        let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+        let mut tenants: Vec<i64> = rows.iter().map(|(_, t)| *t).collect();
+        tenants.sort_unstable();
+        tenants.dedup();
+        for tenant in tenants {
+            // By (tenant_id, user_id): `audit_log_user_idx`.
+            diesel::delete(
+                audit_log::table
+                    .filter(audit_log::tenant_id.eq(tenant))
+                    .filter(audit_log::user_id.eq_any(&ids)),
+            )
+            .execute(c)?;
         }
-        removed += u64::try_from(n).unwrap_or(0);
-    }
+        // Tickets, memberships (and any session or asset) go by their foreign keys.
+        diesel::delete(users::table.filter(users::id.eq_any(&ids))).execute(c)?;
+        Ok(ids.len())
+    })?;
+    in_chunks(conn, |c| {
+        let ids = mail_chunk(c, batch)?;
+        Ok(diesel::delete(outbox::table.filter(outbox::id.eq_any(&ids))).execute(c)?)
+    })?;
+    close(conn, batch)?;
+    Ok(removed)
+}
+
+/// Runs `chunk` a write transaction at a time until it touches no row; how many it touched in
+/// all. Each chunk is at most `REMOVE_CHUNK` rows, so no transaction holds the writer longer
+/// than writing one import chunk did.
+fn in_chunks<F>(conn: &mut DbConn, mut chunk: F) -> Result<u64, StoreError>
+where
+    F: FnMut(&mut DbConn) -> Result<usize, StoreError>,
+{
+    let mut total = 0u64;
     loop {
-        let n = write_transaction(conn, |c| {
-            let ids: Vec<i64> = outbox::table
-                .filter(outbox::import_batch.eq(batch))
-                .select(outbox::id)
-                .limit(REMOVE_CHUNK)
-                .load(c)?;
-            Ok(diesel::delete(outbox::table.filter(outbox::id.eq_any(&ids))).execute(c)?)
-        })?;
+        let n = write_transaction(conn, |c| chunk(c))?;
         if n == 0 {
-            break;
+            return Ok(total);
         }
+        total += u64::try_from(n).unwrap_or(0);
     }
+}
+
+/// The ids of at most `REMOVE_CHUNK` of the batch's mail rows.
+fn mail_chunk(conn: &mut DbConn, batch: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::import_batch.eq(batch))
+        .select(outbox::id)
+        .limit(REMOVE_CHUNK)
+        .load(conn)?)
+}
+
+/// Deletes the batch's own row, the last step of a release or a removal.
+fn close(conn: &mut DbConn, batch: i64) -> Result<(), StoreError> {
     write_transaction(conn, |c| {
         diesel::delete(import_batches::table.filter(import_batches::id.eq(batch))).execute(c)?;
         Ok(())
-    })?;
-    Ok(removed)
+    })
 }
 
 /// Finishes every batch whose heartbeat is older than `stale_before` (its gateway died
