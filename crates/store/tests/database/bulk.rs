@@ -1,34 +1,22 @@
 //! What the benchmark loader (`bench/loader`) relies on: users loaded in bulk are ordinary
 //! users to the directory.
 
-use rosetta_core::{
-    Actor, CoreError, Email, Names, Profile, SecretChange, Status, TenantId, UserKey, UserRecord,
-    Username,
-};
+use crate::records::plain;
+use rosetta_core::{Actor, CoreError, Names, SecretChange, TenantId, UserKey, UserRecord};
 use rosetta_store::{BulkAudit, BulkUser, DieselStore};
 use rosetta_testkit::{backend_tests, Backend, Fixtures, TestDirectory};
 use uuid::Uuid;
 
 fn record(tenant: TenantId, n: usize) -> UserRecord {
     UserRecord {
-        uuid: Uuid::new_v4(),
-        tenant_id: tenant,
-        username: Username::parse(&format!("bulk{n}")).unwrap(),
-        email: Email::parse(&format!("Bulk{n}@Example.com")).unwrap(),
-        names: Names::from_full(&format!("Bulk User{n}")).unwrap(),
-        status: Status::Active,
-        role_number: 2,
-        perms: Vec::new(),
-        website_role: None,
         default_account_id: Some(7),
-        external_id: Some(format!("EXT-{n}")),
-        profile: Profile::default(),
-        license_types: Vec::new(),
-        branch_ids: Vec::new(),
-        groups: None,
-        folders: Vec::new(),
-        devices: Vec::new(),
-        password_expired: false,
+        ..plain(
+            tenant,
+            &format!("bulk{n}"),
+            &format!("Bulk{n}@Example.com"),
+            Names::from_full(&format!("Bulk User{n}")).unwrap(),
+            format!("EXT-{n}"),
+        )
     }
 }
 

@@ -5,14 +5,14 @@
 //! run (`rosetta_store::explain`), over a tenant of a few thousand users after `ANALYZE`, with a
 //! second tenant beside it so the tenant column alone would not be selective enough either.
 
+use crate::records::plain;
 use rosetta_core::{
-    Actor, CompareOp, Comparison, Condition, CreateGroupRequest, Email, GroupAttr, Members, Names,
-    Profile, Query, SecretChange, Status, TenantId, UserAttr, UserRecord, Username, Value,
+    Actor, CompareOp, Comparison, Condition, CreateGroupRequest, GroupAttr, Members, Names, Query,
+    SecretChange, TenantId, UserAttr, UserRecord, Value,
 };
 use rosetta_store::explain::{self, QueryPlans};
 use rosetta_store::{BulkAudit, BulkUser, DieselStore};
 use rosetta_testkit::{backend_tests, Backend, Fixtures, TestDirectory};
-use uuid::Uuid;
 
 const USERS: usize = 3_000;
 // Groups are written one by one through the directory (there is no bulk load for them):
@@ -20,26 +20,13 @@ const USERS: usize = 3_000;
 const GROUPS: usize = 2_000;
 
 fn record(tenant: TenantId, t: usize, n: usize) -> UserRecord {
-    UserRecord {
-        uuid: Uuid::new_v4(),
-        tenant_id: tenant,
-        username: Username::parse(&format!("t{t}user{n}")).unwrap(),
-        email: Email::parse(&format!("T{t}User{n}@Example.com")).unwrap(),
-        names: Names::from_full(&format!("Person{n} Family{}", n % 97)).unwrap(),
-        status: Status::Active,
-        role_number: 2,
-        perms: Vec::new(),
-        website_role: None,
-        default_account_id: None,
-        external_id: Some(format!("EXT-{t}-{n}")),
-        profile: Profile::default(),
-        license_types: Vec::new(),
-        branch_ids: Vec::new(),
-        groups: None,
-        folders: Vec::new(),
-        devices: Vec::new(),
-        password_expired: false,
-    }
+    plain(
+        tenant,
+        &format!("t{t}user{n}"),
+        &format!("T{t}User{n}@Example.com"),
+        Names::from_full(&format!("Person{n} Family{}", n % 97)).unwrap(),
+        format!("EXT-{t}-{n}"),
+    )
 }
 
 /// The comparison as the SCIM dialect builds it: `caseExact` from the schema (`id` and

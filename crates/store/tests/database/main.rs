@@ -11,6 +11,7 @@ mod indexes;
 mod login_failures;
 mod offset_pages;
 mod queries;
+mod records;
 mod search;
 mod staged_import;
 mod upgrade;

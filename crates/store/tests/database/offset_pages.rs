@@ -3,44 +3,31 @@
 //! there by cursor, at every depth and for every kind of filter, and on SQLite the walk reads
 //! only the narrow (tenant, id, name key) index.
 
+use crate::records::plain;
 use diesel::prelude::*;
-use rosetta_core::{
-    Email, Names, Profile, SecretChange, Status, TenantId, UserFilter, UserListStore, UserRecord,
-    Username,
-};
+use rosetta_core::{Names, SecretChange, Status, TenantId, UserFilter, UserListStore, UserRecord};
 use rosetta_store::explain;
 use rosetta_store::schema::{import_batches, users};
 use rosetta_store::{BulkAudit, BulkUser, DieselStore};
 use rosetta_testkit::{backend_tests, Backend, Fixtures, TestDirectory};
-use uuid::Uuid;
 
 const FIRST: [&str; 4] = ["Anna", "Boris", "Carmen", "Dana"];
 const LAST: [&str; 3] = ["Lovelace", "Hopper", "Turing"];
 
 fn record(tenant: TenantId, t: usize, n: usize) -> UserRecord {
     UserRecord {
-        uuid: Uuid::new_v4(),
-        tenant_id: tenant,
-        username: Username::parse(&format!("t{t}u{n}")).unwrap(),
-        email: Email::parse(&format!("t{t}u{n}@example.com")).unwrap(),
-        names: Names::from_parts(FIRST[n % 4], LAST[(n / 4) % 3]).unwrap(),
         status: if n % 5 == 0 {
             Status::Inactive
         } else {
             Status::Active
         },
-        role_number: 2,
-        perms: Vec::new(),
-        website_role: None,
-        default_account_id: None,
-        external_id: Some(format!("EXT-{t}-{n}")),
-        profile: Profile::default(),
-        license_types: Vec::new(),
-        branch_ids: Vec::new(),
-        groups: None,
-        folders: Vec::new(),
-        devices: Vec::new(),
-        password_expired: false,
+        ..plain(
+            tenant,
+            &format!("t{t}u{n}"),
+            &format!("t{t}u{n}@example.com"),
+            Names::from_parts(FIRST[n % 4], LAST[(n / 4) % 3]).unwrap(),
+            format!("EXT-{t}-{n}"),
+        )
     }
 }
 
